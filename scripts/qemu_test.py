@@ -1,0 +1,613 @@
+#!/usr/bin/env python3
+"""qemu-vexpress-a9 test bed for rtt-mempool (python3 standard library only).
+
+Builds an unchanged RT-Thread qemu-vexpress-a9 BSP (copied from $RTT_ROOT into
+target/qemu-vexpress-a9/bsp, never writing into RTT_ROOT) with this repository
+added as an RT-Thread package, the project's C test suite (c_tests/tests/*.c),
+memp_sample.c and optional extra tests; boots it on qemu-system-arm without a
+person at the keyboard and with a time bound; runs `mempool_sample` and checks
+its output line for line; runs every utest test case in the image
+(`utest_run`); proves from the map file and the symbols that every rt_mp_*
+symbol comes from the Rust library. The last line printed is
+`N passed, N failed`; the exit status is non-zero on any failure, crash or
+time-out.
+
+Environment:
+  RTT_ROOT      RT-Thread 5.x source tree (required, read only)
+  EXTRA_TESTS   directory of extra utest-style C files added to the image
+  EXTRA_CONFIG  extra rtconfig.h defines, e.g. "RT_USING_SIGNALS RT_SIG_INFO_MAX=32"
+  QEMU_TIMEOUT  time bound for the whole qemu session in seconds (default 300)
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BED_SRC = os.path.join(REPO, 'bsp', 'qemu-vexpress-a9')
+OUT = os.path.join(REPO, 'target', 'qemu-vexpress-a9')
+BSP = os.path.join(OUT, 'bsp')
+BSP_NAME = 'qemu-vexpress-a9'
+
+PROMPT = 'msh />'
+MP_SYMBOLS = ['rt_mp_init', 'rt_mp_detach', 'rt_mp_create', 'rt_mp_delete',
+              'rt_mp_alloc', 'rt_mp_free', 'rt_mp_alloc_sethook', 'rt_mp_free_sethook']
+RUST_ARCHIVE = 'librtt_mempool.a'
+
+# Output that means the target crashed: RT_ASSERT, CPU exception dumps of
+# libcpu/arm/cortex-a, a Rust panic reported by the library, a kernel panic.
+CRASH_PATTERNS = [
+    re.compile(r'assertion failed at function'),
+    re.compile(r'Execption:|Exception:'),
+    re.compile(r'^(undefined instruction|software interrupt|prefetch abort|data abort|reserved trap)', re.M),
+    re.compile(r'panicked at|rtt-mempool panic', re.I),
+    re.compile(r'kernel panic', re.I),
+]
+ANSI = re.compile(r'\x1b\[[0-9;]*[A-Za-z]')
+
+
+def log(msg):
+    print('[qemu-test] ' + msg, flush=True)
+
+
+def die(msg, code=2):
+    print('[qemu-test] ERROR: ' + msg, file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
+# --------------------------------------------------------------------------
+# prerequisites
+# --------------------------------------------------------------------------
+def check_prerequisites(need_cargo):
+    missing = []
+    rtt_root = os.environ.get('RTT_ROOT', '')
+    if not rtt_root:
+        missing.append('RTT_ROOT is not set (export RTT_ROOT=/path/to/rt-thread, an RT-Thread 5.x tree)')
+    else:
+        rtt_root = os.path.abspath(rtt_root)
+        for rel in ('tools/building.py', 'src/mempool.c', 'include/rtthread.h',
+                    'bsp/%s/SConstruct' % BSP_NAME):
+            if not os.path.isfile(os.path.join(rtt_root, rel)):
+                missing.append('RTT_ROOT=%s has no %s (is it an RT-Thread 5.x tree?)' % (rtt_root, rel))
+                break
+    tools = [('arm-none-eabi-gcc', 'Debian package gcc-arm-none-eabi'),
+             ('arm-none-eabi-nm', 'Debian package binutils-arm-none-eabi'),
+             ('qemu-system-arm', 'Debian package qemu-system-arm'),
+             ('scons', 'Debian package scons')]
+    if need_cargo:
+        tools.append(('cargo', 'the Rust toolchain (rustup)'))
+    for tool, hint in tools:
+        if shutil.which(tool) is None:
+            missing.append('%s not found in PATH (%s)' % (tool, hint))
+    if missing:
+        print('[qemu-test] ERROR: the qemu test bed cannot run; missing:', file=sys.stderr)
+        for m in missing:
+            print('[qemu-test]   - ' + m, file=sys.stderr)
+        sys.exit(2)
+    return rtt_root
+
+
+# --------------------------------------------------------------------------
+# BSP preparation
+# --------------------------------------------------------------------------
+def write_if_changed(path, text):
+    """Write text to path only when it differs, so scons stays incremental."""
+    try:
+        with open(path, 'r', encoding='utf-8') as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+
+
+def copy_tree_sync(src, dst):
+    """Copy src into dst, skipping files whose content is unchanged."""
+    for root, dirs, files in os.walk(src):
+        rel = os.path.relpath(root, src)
+        droot = os.path.join(dst, rel) if rel != '.' else dst
+        os.makedirs(droot, exist_ok=True)
+        for name in files:
+            s = os.path.join(root, name)
+            d = os.path.join(droot, name)
+            if os.path.isfile(d) and os.path.getsize(d) == os.path.getsize(s):
+                with open(s, 'rb') as a, open(d, 'rb') as b:
+                    if a.read() == b.read():
+                        continue
+            shutil.copy2(s, d)
+
+
+def parse_config_items(text):
+    """'A B=3 C="x y"' -> [('A', '1'?), ...]; a bare name becomes a plain #define."""
+    items = []
+    for tok in re.findall(r'[^\s"=]+(?:=(?:"[^"]*"|\S+))?', text or ''):
+        if '=' in tok:
+            name, value = tok.split('=', 1)
+        else:
+            name, value = tok, ''
+        if not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', name):
+            die('EXTRA_CONFIG: "%s" is not a valid macro name' % name)
+        items.append((name, value))
+    return items
+
+
+def patch_rtconfig(text, defines, undefines=()):
+    """Set (or replace) #define lines in rtconfig.h text, before its final #endif."""
+    lines = text.split('\n')
+    out = []
+    wanted = dict(defines)
+    for line in lines:
+        m = re.match(r'^\s*#\s*define\s+([A-Za-z_][A-Za-z0-9_]*)\b', line)
+        if m and (m.group(1) in wanted or m.group(1) in undefines):
+            continue  # re-added below with our value
+        out.append(line)
+    # insert before the last #endif (the include guard)
+    idx = max(i for i, l in enumerate(out) if l.strip().startswith('#endif'))
+    block = ['', '/* added by rtt-mempool scripts/qemu_test.py */']
+    for name, value in defines:
+        block.append(('#define %s %s' % (name, value)).rstrip())
+    block.append('')
+    return '\n'.join(out[:idx] + block + out[idx:])
+
+
+def prepare_bsp(rtt_root, args):
+    src_bsp = os.path.join(rtt_root, 'bsp', BSP_NAME)
+    if args.clean and os.path.isdir(BSP):
+        log('removing %s' % BSP)
+        shutil.rmtree(BSP)
+    log('copying %s -> %s' % (src_bsp, BSP))
+    copy_tree_sync(src_bsp, BSP)
+
+    # --- rtconfig.h -------------------------------------------------------
+    with open(os.path.join(src_bsp, 'rtconfig.h'), 'r', encoding='utf-8') as f:
+        cfg = f.read()
+    defines = [
+        ('RT_USING_MEMPOOL', ''),
+        ('RT_USING_UTEST', ''),
+        ('UTEST_THR_STACK_SIZE', '4096'),
+        ('UTEST_THR_PRIORITY', '20'),
+        ('RT_UTEST_MAX_OPTIONS', '64'),
+        # the kernel's own mempool test case runs too (against the Rust pool)
+        ('RT_USING_UTESTCASES', ''),
+        ('RT_UTEST_MEMPOOL', ''),
+    ]
+    if not args.kernel_mempool:
+        defines.append(('PKG_USING_RTT_MEMPOOL', ''))
+    extra = parse_config_items(os.environ.get('EXTRA_CONFIG', ''))
+    names = [n for n, _ in defines]
+    for name, value in extra:
+        if name in names:
+            defines[names.index(name)] = (name, value)
+        else:
+            defines.append((name, value))
+            names.append(name)
+    undef = [] if not args.kernel_mempool else ['PKG_USING_RTT_MEMPOOL']
+    write_if_changed(os.path.join(BSP, 'rtconfig.h'), patch_rtconfig(cfg, defines, undef))
+    if extra:
+        log('EXTRA_CONFIG: ' + ' '.join(n + ('=' + v if v else '') for n, v in extra))
+
+    # --- packages/rtt-mempool: this repository as an RT-Thread package ----
+    pkg_root = os.path.join(BSP, 'packages')
+    pkg_dir = os.path.join(pkg_root, 'rtt-mempool')
+    if args.kernel_mempool:
+        if os.path.isdir(pkg_dir):
+            shutil.rmtree(pkg_dir)
+    else:
+        write_if_changed(os.path.join(pkg_root, 'SConscript'), PACKAGES_SCONSCRIPT)
+        write_if_changed(os.path.join(pkg_dir, 'SConscript'),
+                         PACKAGE_STUB % {'repo': REPO})
+
+    # --- the test bed's own sources (C tests, sample, extra tests) --------
+    write_if_changed(os.path.join(BSP, 'rtt_mempool_bed', 'SConscript'),
+                     BED_STUB % {'bed': BED_SRC})
+
+    # zeroed SD card image (the BSP mounts it; a blank card is fine)
+    sd = os.path.join(OUT, 'sd.bin')
+    if not os.path.isfile(sd) or os.path.getsize(sd) != 64 * 1024 * 1024:
+        with open(sd, 'wb') as f:
+            f.truncate(64 * 1024 * 1024)
+
+
+PACKAGES_SCONSCRIPT = '''\
+# generated by rtt-mempool scripts/qemu_test.py: build every package folder
+import os
+from building import *
+
+cwd = GetCurrentDir()
+objs = []
+for d in sorted(os.listdir(cwd)):
+    if os.path.isfile(os.path.join(cwd, d, 'SConscript')):
+        objs = objs + SConscript(os.path.join(d, 'SConscript'))
+Return('objs')
+'''
+
+PACKAGE_STUB = '''\
+# generated by rtt-mempool scripts/qemu_test.py: the package lives in its repository
+import os
+from building import *
+
+objs = SConscript(os.path.join(%(repo)r, 'SConscript'),
+                  variant_dir=os.path.join(Dir('#').abspath, 'build', 'packages', 'rtt-mempool'),
+                  duplicate=0)
+Return('objs')
+'''
+
+BED_STUB = '''\
+# generated by rtt-mempool scripts/qemu_test.py: C tests, sample and extra tests
+import os
+from building import *
+
+objs = SConscript(os.path.join(%(bed)r, 'SConscript'),
+                  variant_dir=os.path.join(Dir('#').abspath, 'build', 'rtt_mempool_bed'),
+                  duplicate=0)
+Return('objs')
+'''
+
+
+# --------------------------------------------------------------------------
+# build
+# --------------------------------------------------------------------------
+def build(rtt_root, args):
+    env = dict(os.environ)
+    env['RTT_ROOT'] = rtt_root
+    extra_tests = os.environ.get('EXTRA_TESTS', '')
+    if extra_tests:
+        extra_tests = os.path.abspath(extra_tests)
+        if not os.path.isdir(extra_tests):
+            die('EXTRA_TESTS=%s is not a directory' % extra_tests)
+        env['RTT_MEMPOOL_EXTRA_TESTS'] = extra_tests
+        log('EXTRA_TESTS: %s' % extra_tests)
+    else:
+        env.pop('RTT_MEMPOOL_EXTRA_TESTS', None)
+    env['RTT_MEMPOOL_SAMPLE'] = '0' if args.no_sample else '1'
+    cmd = ['scons', '-j%d' % args.jobs]
+    log('building: (cd %s && RTT_ROOT=%s %s)' % (os.path.relpath(BSP, REPO), rtt_root, ' '.join(cmd)))
+    t0 = time.time()
+    logf_path = os.path.join(OUT, 'build.log')
+    with open(logf_path, 'w') as logf:
+        p = subprocess.Popen(cmd, cwd=BSP, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        tail = []
+        for raw in p.stdout:
+            line = raw.decode('utf-8', 'replace')
+            logf.write(line)
+            if args.verbose:
+                sys.stdout.write(line)
+            tail.append(line)
+            tail = tail[-60:]
+        rc = p.wait()
+    dt = time.time() - t0
+    if rc != 0:
+        sys.stdout.write(''.join(tail))
+        log('build FAILED after %.1f s (full log: %s)' % (dt, os.path.relpath(logf_path, REPO)))
+        return False, dt
+    for name in ('rtthread.elf', 'rtthread.bin', 'rtthread.map'):
+        shutil.copy2(os.path.join(BSP, name), os.path.join(OUT, name))
+    log('build OK in %.1f s -> %s' % (dt, os.path.relpath(os.path.join(OUT, 'rtthread.elf'), REPO)))
+    return True, dt
+
+
+# --------------------------------------------------------------------------
+# qemu session
+# --------------------------------------------------------------------------
+class Qemu:
+    def __init__(self, timeout):
+        self.buf = ''
+        self.lock = threading.Lock()
+        self.deadline = time.time() + timeout
+        self.timed_out = False
+        cmd = ['qemu-system-arm', '-M', 'vexpress-a9', '-smp', 'cpus=2',
+               '-kernel', os.path.join(OUT, 'rtthread.bin'), '-nographic',
+               '-drive', 'if=sd,format=raw,file=' + os.path.join(OUT, 'sd.bin'),
+               '-monitor', 'none', '-serial', 'stdio']
+        self.cmdline = ' '.join(cmd)
+        env = dict(os.environ)
+        env.setdefault('QEMU_AUDIO_DRV', 'none')  # the board's sound device needs no host audio
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, env=env)
+        self.t = threading.Thread(target=self._reader, daemon=True)
+        self.t.start()
+
+    def _reader(self):
+        while True:
+            data = self.p.stdout.read1(4096)
+            if not data:
+                break
+            with self.lock:
+                self.buf += data.decode('utf-8', 'replace')
+
+    def text(self):
+        with self.lock:
+            return self.buf
+
+    def wait_for(self, pred, start=0, quiet=None):
+        """Wait until pred(text[start:]) holds; False on time-out or exit."""
+        while True:
+            t = self.text()[start:]
+            if pred(t):
+                return True
+            if time.time() > self.deadline:
+                self.timed_out = True
+                return False
+            if self.p.poll() is not None:
+                time.sleep(0.2)
+                return pred(self.text()[start:])
+            time.sleep(0.05)
+
+    def wait_quiet(self, start, seconds):
+        """Wait until no new output arrived for `seconds`."""
+        last = len(self.text())
+        t_last = time.time()
+        while time.time() - t_last < seconds:
+            if time.time() > self.deadline:
+                self.timed_out = True
+                return False
+            time.sleep(0.1)
+            n = len(self.text())
+            if n != last:
+                last, t_last = n, time.time()
+        return True
+
+    def send(self, line):
+        self.p.stdin.write((line + '\r\n').encode())
+        self.p.stdin.flush()
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(5)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+
+def crash_in(text):
+    for pat in CRASH_PATTERNS:
+        m = pat.search(text)
+        if m:
+            return text[max(0, m.start() - 200): m.end() + 800]
+    return None
+
+
+def clean_lines(text, command):
+    """Console text -> lines without \\r, ANSI codes, prompts and the echoed command."""
+    text = ANSI.sub('', text).replace('\r', '')
+    out = []
+    for line in text.split('\n'):
+        line = line.replace(PROMPT, '')
+        if line.strip() == command:
+            continue
+        if line.strip() == '':
+            continue
+        out.append(line.rstrip())
+    return out
+
+
+def run_sample(q, expected_lines):
+    start = len(q.text())
+    q.send('mempool_sample')
+    last = expected_lines[-1] if expected_lines else ''
+    q.wait_for(lambda t: last in t or crash_in(t) is not None, start)
+    q.wait_quiet(start, 1.0)
+    raw = q.text()[start:]
+    got = clean_lines(raw, 'mempool_sample')
+    return got, raw
+
+
+UTEST_DONE = re.compile(r'\[==========\] \[ utest    \] finished')
+TC_RESULT = re.compile(r'\[  (PASSED|FAILED)  \] \[ result   \] testcase (?:init |cleanup )?\((.+?)\)')
+TC_RAN = re.compile(r'\[==========\] \[ utest    \] (\d+) tests from (\d+) testcase ran')
+
+
+def run_utest(q):
+    start = len(q.text())
+    q.send('utest_run')
+    q.wait_for(lambda t: UTEST_DONE.search(t) is not None or crash_in(t) is not None, start)
+    q.wait_quiet(start, 0.5)
+    raw = ANSI.sub('', q.text()[start:]).replace('\r', '')
+    results = {}
+    order = []
+    for m in TC_RESULT.finditer(raw):
+        status, name = m.group(1), m.group(2)
+        if name not in results:
+            order.append(name)
+        if status == 'FAILED' or name not in results:
+            results[name] = status
+    ran = TC_RAN.search(raw)
+    return [(n, results[n]) for n in order], raw, (int(ran.group(2)) if ran else None), \
+        UTEST_DONE.search(raw) is not None
+
+
+# --------------------------------------------------------------------------
+# symbol check
+# --------------------------------------------------------------------------
+def symbol_check(verbose=False):
+    """Every rt_mp_* symbol is defined in the ELF, comes from the Rust archive, and
+    no kernel mempool object is linked. Returns (ok, message)."""
+    elf = os.path.join(OUT, 'rtthread.elf')
+    mapf = os.path.join(OUT, 'rtthread.map')
+    nm = subprocess.run(['arm-none-eabi-nm', elf], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, universal_newlines=True)
+    if nm.returncode != 0:
+        return False, 'arm-none-eabi-nm failed: ' + nm.stdout.strip()
+    defined = {}
+    for line in nm.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            defined.setdefault(parts[2], []).append(parts[1])
+    with open(mapf, 'r', encoding='utf-8', errors='replace') as f:
+        mtext = f.read()
+    problems = []
+    for s in MP_SYMBOLS:
+        kinds = defined.get(s, [])
+        if not any(k in 'TtWw' for k in kinds):
+            problems.append('%s is not defined in rtthread.elf' % s)
+        elif len(kinds) != 1:
+            problems.append('%s is defined %d times in rtthread.elf' % (s, len(kinds)))
+    # the map's memory map lists each kept input section with the archive member it came from:
+    #  .text.rt_mp_alloc
+    #                 0x6001....   0x..  /path/librtt_mempool.a(rtt_mempool-xxxx.o)
+    for s in MP_SYMBOLS:
+        m = re.search(r'^ \.text\.%s\s*\n?\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+(\S+)' % re.escape(s),
+                      mtext, re.M)
+        if m:
+            origin = m.group(1)
+        else:
+            # sections merged (e.g. one .text per object): find the symbol's address line
+            m2 = re.search(r'^\s+0x[0-9a-f]+\s+%s\s*$' % re.escape(s), mtext, re.M)
+            origin = None
+            if m2:
+                # walk back to the nearest input section line naming an object
+                head = mtext[:m2.start()].splitlines()
+                for line in reversed(head):
+                    mm = re.match(r'^\s*(?:\S+\s+)?0x[0-9a-f]+\s+0x[0-9a-f]+\s+(\S+\.(?:o|obj|a\(.*\)))\s*$', line)
+                    if mm:
+                        origin = mm.group(1)
+                        break
+        if origin is None:
+            problems.append('%s: no input section for it in rtthread.map' % s)
+        elif RUST_ARCHIVE + '(' not in origin:
+            problems.append('%s comes from %s, not from %s' % (s, origin, RUST_ARCHIVE))
+    # no kernel mempool object anywhere in the link
+    for line in mtext.splitlines():
+        if re.search(r'(^|[/\\(\s])mempool\.o\b', line):
+            problems.append('kernel mempool object linked: ' + line.strip())
+            break
+    if problems:
+        return False, '; '.join(problems)
+    return True, 'all %d rt_mp_* symbols defined once and taken from %s; no mempool.o linked' % (
+        len(MP_SYMBOLS), RUST_ARCHIVE)
+
+
+# --------------------------------------------------------------------------
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--demo', action='store_true', help='only run memp_sample and show its output')
+    ap.add_argument('--kernel-mempool', action='store_true',
+                    help="baseline: build without the package (the kernel's src/mempool.c); no symbol check")
+    ap.add_argument('--no-build', action='store_true', help='boot the image already built')
+    ap.add_argument('--clean', action='store_true', help='start from a fresh copy of the BSP')
+    ap.add_argument('--no-sample', action='store_true', help=argparse.SUPPRESS)
+    ap.add_argument('--jobs', '-j', type=int, default=2)
+    ap.add_argument('--timeout', type=float, default=float(os.environ.get('QEMU_TIMEOUT', '300')),
+                    help='time bound of the qemu session in seconds (default 300)')
+    ap.add_argument('--verbose', '-v', action='store_true', help='show build output and the console')
+    args = ap.parse_args()
+
+    rtt_root = check_prerequisites(need_cargo=not args.kernel_mempool)
+    os.makedirs(OUT, exist_ok=True)
+    passed, failed = [], []
+
+    def result(name, ok, detail=''):
+        (passed if ok else failed).append(name)
+        log('%s %s%s' % ('PASS' if ok else 'FAIL', name, (': ' + detail) if detail else ''))
+
+    def finish():
+        print('%d passed, %d failed' % (len(passed), len(failed)), flush=True)
+        sys.exit(0 if not failed else 1)
+
+    t_build = 0.0
+    if not args.no_build:
+        prepare_bsp(rtt_root, args)
+        ok, t_build = build(rtt_root, args)
+        if not ok:
+            result('build', False)
+            finish()
+    elif not os.path.isfile(os.path.join(OUT, 'rtthread.bin')):
+        die('--no-build: %s does not exist yet' % os.path.join(OUT, 'rtthread.bin'))
+
+    with open(os.path.join(REPO, 'c_tests', 'sample', 'memp_sample.expected'), 'r',
+              encoding='utf-8') as f:
+        expected = [l.rstrip('\r\n') for l in f.read().split('\n')]
+    while expected and expected[-1] == '':
+        expected.pop()
+
+    q = Qemu(args.timeout)
+    log('booting: ' + q.cmdline)
+    t0 = time.time()
+    console_log = os.path.join(OUT, 'console.log')
+    try:
+        if not q.wait_for(lambda t: PROMPT in t):
+            result('boot', False, 'no "%s" prompt (%s)' % (
+                PROMPT, 'time-out' if q.timed_out else 'qemu exited'))
+            sys.stdout.write(q.text()[-3000:] + '\n')
+            finish()
+        t_boot = time.time() - t0
+        log('booted to "%s" in %.1f s' % (PROMPT, t_boot))
+        q.wait_quiet(0, 0.3)
+
+        # ---- memp_sample -------------------------------------------------
+        t1 = time.time()
+        got, raw = run_sample(q, expected)
+        crash = crash_in(raw)
+        if args.demo:
+            print('---- msh /> mempool_sample ----')
+            for line in got:
+                print(line)
+            print('---- end of mempool_sample output ----')
+        if crash:
+            result('memp_sample', False, 'crash:\n' + crash)
+        elif got == expected:
+            result('memp_sample', True, '%d lines identical to c_tests/sample/memp_sample.expected (%.1f s)'
+                   % (len(got), time.time() - t1))
+        else:
+            diff = []
+            for i in range(max(len(got), len(expected))):
+                g = got[i] if i < len(got) else '<missing>'
+                e = expected[i] if i < len(expected) else '<missing>'
+                if g != e:
+                    diff.append('line %d: expected %r, got %r' % (i + 1, e, g))
+                if len(diff) >= 5:
+                    break
+            result('memp_sample', False, '%s%s' % ('time-out; ' if q.timed_out else '',
+                                                    '; '.join(diff)))
+        if args.demo or q.timed_out or crash:
+            finish()
+
+        # ---- utest ---------------------------------------------------------
+        t2 = time.time()
+        cases, raw, ran, done = run_utest(q)
+        t_utest = time.time() - t2
+        crash = crash_in(raw)
+        for name, status in cases:
+            result('utest ' + name, status == 'PASSED')
+        if crash:
+            result('utest_run', False, 'crash after %d test cases:\n%s' % (len(cases), crash))
+        elif not done:
+            result('utest_run', False, '%s before utest finished (after %d test cases)' % (
+                'time-out' if q.timed_out else 'qemu exited', len(cases)))
+            sys.stdout.write(raw[-3000:] + '\n')
+        elif ran is not None and ran != len(cases):
+            result('utest_run', False, 'utest reports %d test cases, parsed %d' % (ran, len(cases)))
+        log('utest: %d test case(s) in %.1f s' % (len(cases), t_utest))
+        if failed and not args.verbose:
+            # show the failing part of the console
+            sys.stdout.write(raw[-6000:] + '\n')
+    finally:
+        q.close()
+        with open(console_log, 'w', encoding='utf-8') as f:
+            f.write(q.text())
+        if args.verbose:
+            sys.stdout.write(q.text() + '\n')
+        log('console log: %s' % os.path.relpath(console_log, REPO))
+
+    # ---- symbols -----------------------------------------------------------
+    if args.kernel_mempool:
+        log('symbol check skipped (--kernel-mempool)')
+    else:
+        ok, msg = symbol_check()
+        result('symbols', ok, msg)
+    log('timings: build %.1f s, boot %.1f s, total qemu %.1f s' % (t_build, t_boot, time.time() - t0))
+    finish()
+
+
+if __name__ == '__main__':
+    main()

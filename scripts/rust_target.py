@@ -1,0 +1,111 @@
+"""The one place that maps an RT-Thread BSP's configuration to a Rust target.
+
+Used by the package's SConscript (and usable from other scripts):
+
+    import rust_target
+    triple = rust_target.rust_target(rtconfig)             # automatic
+    triple = rust_target.rust_target(rtconfig, 'thumbv7em-none-eabihf')  # override
+
+`rtconfig` is the BSP's rtconfig.py module (ARCH, CPU, CFLAGS / DEVICE). The
+override is the Kconfig option RTT_MEMPOOL_RUST_TARGET (empty = automatic).
+Run as a script for a quick look:  python3 scripts/rust_target.py ARCH CPU [CFLAGS]
+"""
+
+import re
+
+# (ARCH, CPU) -> (soft-float target, hard-float target or None)
+_ARM = {
+    'cortex-m0':     ('thumbv6m-none-eabi', None),
+    'cortex-m0plus': ('thumbv6m-none-eabi', None),
+    'cortex-m0+':    ('thumbv6m-none-eabi', None),
+    'cortex-m1':     ('thumbv6m-none-eabi', None),
+    'cortex-m3':     ('thumbv7m-none-eabi', None),
+    'cortex-m4':     ('thumbv7em-none-eabi', 'thumbv7em-none-eabihf'),
+    'cortex-m7':     ('thumbv7em-none-eabi', 'thumbv7em-none-eabihf'),
+    'cortex-m23':    ('thumbv8m.base-none-eabi', None),
+    'cortex-m33':    ('thumbv8m.main-none-eabi', 'thumbv8m.main-none-eabihf'),
+    'cortex-m35p':   ('thumbv8m.main-none-eabi', 'thumbv8m.main-none-eabihf'),
+    'cortex-m55':    ('thumbv8m.main-none-eabi', 'thumbv8m.main-none-eabihf'),
+    'cortex-m85':    ('thumbv8m.main-none-eabi', 'thumbv8m.main-none-eabihf'),
+    'cortex-r4':     ('armv7r-none-eabi', 'armv7r-none-eabihf'),
+    'cortex-r5':     ('armv7r-none-eabi', 'armv7r-none-eabihf'),
+    'cortex-r52':    ('armv8r-none-eabihf', 'armv8r-none-eabihf'),
+    'cortex-a':      ('armv7a-none-eabi', 'armv7a-none-eabihf'),
+    'cortex-a5':     ('armv7a-none-eabi', 'armv7a-none-eabihf'),
+    'cortex-a7':     ('armv7a-none-eabi', 'armv7a-none-eabihf'),
+    'cortex-a8':     ('armv7a-none-eabi', 'armv7a-none-eabihf'),
+    'cortex-a9':     ('armv7a-none-eabi', 'armv7a-none-eabihf'),
+    'arm926':        ('armv5te-none-eabi', None),
+    'arm9':          ('armv5te-none-eabi', None),
+    'armv6':         ('armv6-none-eabi', 'armv6-none-eabihf'),
+}
+
+
+def _flags(rtconfig):
+    return ' '.join(str(getattr(rtconfig, n, '') or '') for n in ('DEVICE', 'CFLAGS'))
+
+
+def _hard_float(flags):
+    m = re.findall(r'-mfloat-abi=(\w+)', flags)
+    return bool(m) and m[-1] == 'hard'
+
+
+def _riscv(flags):
+    m = re.findall(r'-march=(rv(32|64)[a-z0-9_]*)', flags)
+    if not m:
+        return None
+    march, bits = m[-1]
+    ext = march[4:].split('_')[0]
+    if bits == '64':
+        return 'riscv64gc-unknown-none-elf' if ('g' in ext or 'd' in ext) else 'riscv64imac-unknown-none-elf'
+    if 'g' in ext or ('f' in ext and 'd' in ext):
+        return 'riscv32imafc-unknown-none-elf'
+    if 'f' in ext:
+        return 'riscv32imafc-unknown-none-elf'
+    if 'a' in ext and 'c' in ext:
+        return 'riscv32imac-unknown-none-elf'
+    if 'c' in ext:
+        return 'riscv32imc-unknown-none-elf'
+    if 'm' in ext:
+        return 'riscv32im-unknown-none-elf'
+    return 'riscv32i-unknown-none-elf'
+
+
+def rust_target(rtconfig, override=''):
+    """Rust target triple for the BSP described by `rtconfig`; raises ValueError."""
+    override = (override or '').strip().strip('"').strip()
+    if override:
+        return override
+    arch = str(getattr(rtconfig, 'ARCH', '')).lower()
+    cpu = str(getattr(rtconfig, 'CPU', '')).lower()
+    flags = _flags(rtconfig)
+    if arch == 'aarch64' or (arch == 'arm' and cpu in ('cortex-a53', 'cortex-a57', 'cortex-a72', 'armv8')):
+        return 'aarch64-unknown-none'
+    if arch == 'arm':
+        key = cpu
+        if key not in _ARM:
+            m = re.findall(r'-mcpu=([\w+-]+)', flags)
+            key = m[-1].lower() if m else key
+        if key in _ARM:
+            soft, hard = _ARM[key]
+            return hard if (hard and _hard_float(flags)) else soft
+    if arch in ('risc-v', 'riscv'):
+        t = _riscv(flags)
+        if t:
+            return t
+    raise ValueError(
+        'rtt-mempool: no Rust target known for ARCH=%r CPU=%r; set RTT_MEMPOOL_RUST_TARGET '
+        '(menuconfig: RT-Thread online packages -> rtt-mempool -> Rust target) to a triple '
+        'from `rustc --print target-list`' % (arch, cpu))
+
+
+if __name__ == '__main__':
+    import sys
+
+    class _Cfg:
+        pass
+    c = _Cfg()
+    c.ARCH = sys.argv[1] if len(sys.argv) > 1 else 'arm'
+    c.CPU = sys.argv[2] if len(sys.argv) > 2 else 'cortex-a'
+    c.CFLAGS = sys.argv[3] if len(sys.argv) > 3 else ''
+    print(rust_target(c))

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# `make test`: everything that can run on this machine, then one summary line
+# `N passed, N failed` (every Rust test, every C test case, the sample, and each check below).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+log_dir=target/test-logs
+mkdir -p "$log_dir"
+
+# Adds the counts of a cargo test log ("test result: ok. N passed; M failed") and of our own
+# runners ("N passed, N failed") to the totals.
+count_log() {
+    local log=$1 p f
+    while read -r p f; do
+        passed=$((passed + p)); failed=$((failed + f))
+    done < <(sed -nE 's/^test result: [a-zA-Z]+\. ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/p; s/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$log")
+}
+
+# Runs one stage; a stage that fails without reporting a failed test counts as one failure.
+stage() {
+    local name=$1; shift
+    local log="$log_dir/$name.log"
+    echo "== $name: $*"
+    local before=$failed
+    if "$@" >"$log" 2>&1; then
+        count_log "$log"
+        [ "$failed" -eq "$before" ] || failures+=("$name")
+    else
+        count_log "$log"
+        if [ "$failed" -eq "$before" ]; then failed=$((failed + 1)); fi
+        failures+=("$name")
+        tail -n 40 "$log"
+    fi
+    grep -E '^(bench|size|SKIPPED|symbols):' "$log" || true
+}
+
+# A check that is one test: passes when the command succeeds.
+check() {
+    local name=$1; shift
+    local log="$log_dir/$name.log"
+    echo "== $name: $*"
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); failures+=("$name"); tail -n 40 "$log"
+    fi
+    grep -E '^(size|symbols|SKIPPED):' "$log" || true
+}
+
+scripts/setup.sh host
+
+check fmt cargo fmt --all -- --check
+check clippy-host cargo clippy --workspace --target i686-unknown-linux-gnu --all-targets -- -D warnings
+check clippy-firmware cargo clippy -p rtt-mempool --release --target armv7a-none-eabi -- -D warnings
+# The Rust unit and property tests, the C suite on the host kernel and memp_sample (32-bit).
+stage host-32bit cargo test --target i686-unknown-linux-gnu
+# The pool logic's tests on 64-bit too.
+stage unit-64bit cargo test -p rtt-mempool --lib
+# The C suite again with other RT_ALIGN_SIZE values (the library is rebuilt for each).
+for align in 4 16; do
+    stage "host-align-$align" env RTT_HOST_ALIGN_SIZE=$align CARGO_TARGET_DIR=target/align-$align \
+        cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
+done
+stage miri scripts/miri.sh
+check firmware scripts/firmware_check.sh
+if [ -n "${EXTRA_TESTS:-}" ]; then
+    echo "   (EXTRA_TESTS=$EXTRA_TESTS compiled into the host suite)"
+fi
+if [ -n "${RTT_ROOT:-}" ]; then
+    stage qemu python3 scripts/qemu_test.py
+else
+    echo "SKIPPED: qemu-vexpress-a9 test bed (RT-Thread not present: set RTT_ROOT to an RT-Thread 5.3 tree to run the C suite and memp_sample on the real kernel)"
+fi
+
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "failed stages: ${failures[*]} (logs in $log_dir)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,691 @@
+//! The `rt_mp_*` C API: argument checks, loading and storing `struct rt_mempool`, blocking and
+//! waking through the kernel. The pool logic itself is in [`crate::pool`].
+//!
+//! Compatibility with RT-Thread 5.3's `src/mempool.c`: same struct layout (from the user's
+//! headers), same block counts and addresses, same kernel object class, same blocking and
+//! waking (suspend list FIFO, thread timer, `rt_schedule`), same hook points. Differences are
+//! only where the C version trusts its caller: misuse is refused with an error code, errno,
+//! and a console report when `RT_USING_DEBUG` is on, and nothing is modified. The README's
+//! misuse table lists every case.
+
+use core::ffi::{c_char, c_int, c_void, CStr};
+use core::ptr::addr_of;
+use core::sync::atomic::{AtomicPtr, Ordering};
+
+use crate::kernel::{self, rt_err_t, rt_int32_t, rt_mempool, rt_size_t, PoolLock, Waiter};
+use crate::pool::{self, Geometry, PoolError, PoolState, RawRegion, WORD};
+
+/// Reads the pool bookkeeping out of the C struct.
+///
+/// # Safety
+///
+/// `mp` must be a live pool, under its lock.
+unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), PoolError> {
+    // SAFETY: guaranteed by the caller.
+    let (start, block_size, total, head, free) = unsafe {
+        (
+            (*mp).start_address.cast::<u8>(),
+            (*mp).block_size as usize,
+            (*mp).block_total_count as usize,
+            (*mp).block_list as usize,
+            (*mp).block_free_count as usize,
+        )
+    };
+    let geometry = Geometry::with_count(start as usize, block_size, total)
+        .map_err(|_| PoolError::Corrupted)?;
+    // SAFETY: a live pool owns its region (rt_mp_init's contract or rt_mp_create's heap
+    // block) and, under the pool lock, nothing else touches the slot headers.
+    let region = unsafe { RawRegion::new(start) };
+    Ok((geometry, PoolState { head, free }, region))
+}
+
+/// Writes the bookkeeping back.
+///
+/// # Safety
+///
+/// As for [`load`].
+unsafe fn store(mp: *mut rt_mempool, state: &PoolState, region: &RawRegion) {
+    // SAFETY: guaranteed by the caller. `block_list` keeps C's meaning: the next block's slot.
+    unsafe {
+        (*mp).block_list = if state.head == 0 {
+            core::ptr::null_mut()
+        } else {
+            region.pointer(state.head)
+        };
+        (*mp).block_free_count = state.free as rt_size_t;
+    }
+}
+
+/// Whether `mp` can be dereferenced as a pool at all and is a live one. With
+/// `RTT_MEMPOOL_PARANOID_CHECKS`, the pointer must first be found among the kernel's
+/// registered pools, so a garbage pointer is never read.
+fn is_live_pool(mp: *mut rt_mempool) -> bool {
+    if mp.is_null() || (mp as usize) % core::mem::align_of::<rt_mempool>() != 0 {
+        return false;
+    }
+    #[cfg(rtt_paranoid)]
+    if !kernel::is_registered_pool(mp) {
+        return false;
+    }
+    // SAFETY: non-null and aligned; the caller handed it to us as a pool (the C API's
+    // contract), and in paranoid builds it is one of the kernel's registered objects.
+    unsafe { kernel::is_mempool(mp) }
+}
+
+/// Sets errno to `error`, reports `problem` and returns `error` (for the `rt_err_t` calls).
+fn refuse(function: &CStr, problem: &CStr, error: rt_err_t) -> rt_err_t {
+    kernel::set_errno(error);
+    kernel::report(function, problem);
+    error
+}
+
+/// Sets errno to `error`, reports `problem` and returns RT_NULL (for the pointer calls).
+fn refuse_null<T>(function: &CStr, problem: &CStr, error: rt_err_t) -> *mut T {
+    refuse(function, problem, error);
+    core::ptr::null_mut()
+}
+
+fn describe(error: PoolError) -> &'static CStr {
+    match error {
+        PoolError::InvalidArgument => c"invalid size, block size or address",
+        PoolError::TooSmall => c"region too small for one block",
+        PoolError::Overflow => c"size overflows",
+        PoolError::Exhausted => c"no free block",
+        PoolError::OutsidePool => c"pointer outside the pool",
+        PoolError::NotBlockStart => c"pointer into the middle of a block",
+        PoolError::NotAllocated => c"block is not allocated (double free?)",
+        PoolError::Corrupted => c"pool memory corrupted",
+    }
+}
+
+/// Initializes a memory pool in memory the caller provides and registers it as a kernel
+/// object of class MemPool.
+///
+/// The region is cut into `RT_ALIGN_DOWN(size, RT_ALIGN_SIZE) / (RT_ALIGN(block_size,
+/// RT_ALIGN_SIZE) + sizeof(void *))` blocks, exactly as RT-Thread does. Initialization takes
+/// the same time for any number of blocks: blocks are carved from the region on first use.
+///
+/// ```c
+/// static rt_uint8_t pool_memory[4096];
+/// static struct rt_mempool mp;
+///
+/// if (rt_mp_init(&mp, "mp1", pool_memory, sizeof(pool_memory), 80) != RT_EOK)
+///     rt_kprintf("mp1: bad arguments\n");
+/// ```
+///
+/// # Safety
+///
+/// `mp` must be valid for writes of a `struct rt_mempool` and not a registered object;
+/// `name` a NUL-terminated string; `start` valid for reads and writes of `size` bytes, used by
+/// nothing else until the pool is detached.
+///
+/// # Compatibility
+///
+/// Returns RT_EOK as RT-Thread does. Where RT-Thread asserts or corrupts memory, returns
+/// -RT_EINVAL (errno set, nothing written): null `mp`, `name` or `start`; zero `size` or
+/// `block_size`; a region too small for one block; `start` or `mp` not aligned to a pointer;
+/// sizes that overflow; `mp` already a registered pool. A `start` aligned to a pointer but
+/// not to RT_ALIGN_SIZE is accepted, as in RT-Thread, so block counts never differ.
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_init(
+    mp: *mut rt_mempool,
+    name: *const c_char,
+    start: *mut c_void,
+    size: rt_size_t,
+    block_size: rt_size_t,
+) -> rt_err_t {
+    const F: &CStr = c"rt_mp_init";
+    if mp.is_null() || name.is_null() || start.is_null() {
+        return refuse(F, c"null argument", -kernel::EINVAL);
+    }
+    if (mp as usize) % core::mem::align_of::<rt_mempool>() != 0 {
+        return refuse(F, c"misaligned pool object", -kernel::EINVAL);
+    }
+    let layout = match Geometry::for_region(
+        start as usize,
+        size as usize,
+        block_size as usize,
+        kernel::ALIGN_SIZE,
+    ) {
+        Ok(layout) => layout,
+        Err(error) => return refuse(F, describe(error), -kernel::EINVAL),
+    };
+    if kernel::is_registered_pool(mp) {
+        return refuse(
+            F,
+            c"pool is initialized already (detach it first)",
+            -kernel::EINVAL,
+        );
+    }
+    let geometry = layout.geometry;
+    // SAFETY: the caller guarantees `start` is ours for `size` bytes; the geometry lies
+    // inside it.
+    let mut region = unsafe { RawRegion::new(start.cast()) };
+    let state = pool::init(&geometry, &mut region);
+    // SAFETY: `mp` is valid for writes and unregistered (checked above); `name` is a string.
+    unsafe {
+        kernel::object_init(mp, name);
+        (*mp).start_address = start;
+        (*mp).size = layout.size as rt_size_t;
+        (*mp).block_size = geometry.block_size() as rt_size_t;
+        (*mp).block_total_count = geometry.total() as rt_size_t;
+        kernel::init_sync(mp);
+        store(mp, &state, &region);
+    }
+    kernel::EOK
+}
+
+/// Unregisters a pool set up by [`rt_mp_init`]. Threads waiting on it wake up and their
+/// `rt_mp_alloc` returns RT_NULL (their thread error is RT_ERROR).
+///
+/// ```c
+/// rt_mp_detach(&mp);
+/// ```
+///
+/// # Safety
+///
+/// `mp` must be null or point to readable memory of a `struct rt_mempool`.
+///
+/// # Compatibility
+///
+/// As RT-Thread, plus: -RT_EINVAL for null, for anything that is not a live pool (detached,
+/// deleted, another object class) and for a pool made by `rt_mp_create` (use
+/// `rt_mp_delete`), where RT-Thread asserts.
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_detach(mp: *mut rt_mempool) -> rt_err_t {
+    const F: &CStr = c"rt_mp_detach";
+    if !is_live_pool(mp) {
+        return refuse(F, c"not a memory pool", -kernel::EINVAL);
+    }
+    // SAFETY: `mp` is a live pool.
+    if !unsafe { kernel::is_static(mp) } {
+        return refuse(
+            F,
+            c"pool was created with rt_mp_create: use rt_mp_delete",
+            -kernel::EINVAL,
+        );
+    }
+    // SAFETY: `mp` is a live pool, so its lock is initialised.
+    let lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock; detaching a registered static object.
+    let woke = unsafe {
+        let woke = kernel::wake_all_with_error(mp);
+        kernel::object_detach(mp);
+        woke
+    };
+    drop(lock);
+    if woke {
+        kernel::schedule();
+    }
+    kernel::EOK
+}
+
+/// Creates a pool of `block_count` blocks of `block_size` bytes on the kernel heap.
+///
+/// ```c
+/// rt_mp_t mp = rt_mp_create("msgs", 32, sizeof(struct msg));
+/// if (mp == RT_NULL)
+///     rt_kprintf("no memory for the pool\n");
+/// ```
+///
+/// # Safety
+///
+/// `name` must be null or a NUL-terminated string.
+///
+/// # Compatibility
+///
+/// As RT-Thread. Returns RT_NULL with errno -RT_ENOMEM when the heap is exhausted, and with
+/// -RT_EINVAL for a null name, zero count or size, a size that overflows `rt_size_t` (where
+/// RT-Thread allocates too little), or a call from interrupt context.
+#[cfg(rtt_heap)]
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_create(
+    name: *const c_char,
+    block_count: rt_size_t,
+    block_size: rt_size_t,
+) -> *mut rt_mempool {
+    const F: &CStr = c"rt_mp_create";
+    if name.is_null() || kernel::in_interrupt() {
+        return refuse_null(F, c"null name or interrupt context", -kernel::EINVAL);
+    }
+    let heap = match Geometry::for_count(
+        block_count as usize,
+        block_size as usize,
+        kernel::ALIGN_SIZE,
+    ) {
+        Ok(heap) => heap,
+        Err(error) => return refuse_null(F, describe(error), -kernel::EINVAL),
+    };
+    // SAFETY: `name` is a string; thread context checked above.
+    let mp = unsafe { kernel::object_allocate(name) };
+    if mp.is_null() {
+        return refuse_null(F, c"no memory for the pool object", -kernel::ENOMEM);
+    }
+    // SAFETY: thread context.
+    let start = unsafe { kernel::heap_alloc(heap.bytes) };
+    let geometry = match Geometry::with_count(start as usize, heap.block_size, block_count as usize)
+    {
+        Ok(geometry) => geometry,
+        Err(_) => {
+            // SAFETY: `mp` came from object_allocate and is not shared yet; rt_free(NULL) is
+            // a no-op, so a null `start` needs no special case.
+            unsafe {
+                kernel::heap_free(start);
+                kernel::object_delete(mp);
+            }
+            return refuse_null(F, c"no memory for the blocks", -kernel::ENOMEM);
+        }
+    };
+    // SAFETY: the heap block is ours and exactly the geometry's size.
+    let mut region = unsafe { RawRegion::new(start) };
+    let state = pool::init(&geometry, &mut region);
+    // SAFETY: `mp` is a fresh object of the right size, not yet visible to other threads
+    // through anything but its name.
+    unsafe {
+        (*mp).start_address = start.cast();
+        (*mp).size = heap.bytes as rt_size_t;
+        (*mp).block_size = geometry.block_size() as rt_size_t;
+        (*mp).block_total_count = geometry.total() as rt_size_t;
+        kernel::init_sync(mp);
+        store(mp, &state, &region);
+    }
+    mp
+}
+
+/// Deletes a pool made by [`rt_mp_create`] and returns its memory to the heap. Threads
+/// waiting on it wake up and their `rt_mp_alloc` returns RT_NULL.
+///
+/// ```c
+/// rt_mp_delete(mp);
+/// ```
+///
+/// # Safety
+///
+/// `mp` must be null or point to readable memory of a `struct rt_mempool`; no block of the
+/// pool may be used afterwards.
+///
+/// # Compatibility
+///
+/// As RT-Thread, plus: -RT_EINVAL for null, for anything that is not a live pool, for a pool
+/// set up by `rt_mp_init` (use `rt_mp_detach`) and from interrupt context.
+#[cfg(rtt_heap)]
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_delete(mp: *mut rt_mempool) -> rt_err_t {
+    const F: &CStr = c"rt_mp_delete";
+    if kernel::in_interrupt() {
+        return refuse(F, c"called from interrupt context", -kernel::EINVAL);
+    }
+    if !is_live_pool(mp) {
+        return refuse(F, c"not a memory pool", -kernel::EINVAL);
+    }
+    // SAFETY: `mp` is a live pool.
+    if unsafe { kernel::is_static(mp) } {
+        return refuse(
+            F,
+            c"pool was set up with rt_mp_init: use rt_mp_detach",
+            -kernel::EINVAL,
+        );
+    }
+    // SAFETY: `mp` is a live pool, so its lock is initialised.
+    let lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock.
+    let woke = unsafe { kernel::wake_all_with_error(mp) };
+    drop(lock);
+    // SAFETY: a created pool: its memory came from the heap and its object from
+    // rt_object_allocate; the woken waiters return without touching the pool.
+    unsafe {
+        kernel::heap_free((*mp).start_address.cast());
+        kernel::object_delete(mp);
+    }
+    if woke {
+        kernel::schedule();
+    }
+    kernel::EOK
+}
+
+/// The hook type of `rt_mp_alloc_sethook` / `rt_mp_free_sethook`.
+#[allow(non_camel_case_types)]
+pub type rt_mp_hook_t = Option<unsafe extern "C" fn(mp: *mut rt_mempool, block: *mut c_void)>;
+
+#[cfg(rtt_hook)]
+static ALLOC_HOOK: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+#[cfg(rtt_hook)]
+static FREE_HOOK: AtomicPtr<c_void> = AtomicPtr::new(core::ptr::null_mut());
+
+#[cfg_attr(not(rtt_hook), allow(dead_code))]
+fn store_hook(slot: &AtomicPtr<c_void>, hook: rt_mp_hook_t) {
+    slot.store(
+        hook.map_or(core::ptr::null_mut(), |f| f as *mut c_void),
+        Ordering::Relaxed,
+    );
+}
+
+#[cfg_attr(not(rtt_hook), allow(dead_code, unused_variables))]
+fn call_hook(slot: &AtomicPtr<c_void>, mp: *mut rt_mempool, block: *mut c_void) {
+    let hook = slot.load(Ordering::Relaxed);
+    if !hook.is_null() {
+        // SAFETY: `store_hook` stores only function pointers of the hook type, and a
+        // non-null function pointer round-trips through a data pointer on every target
+        // RT-Thread supports.
+        let hook: unsafe extern "C" fn(*mut rt_mempool, *mut c_void) =
+            unsafe { core::mem::transmute(hook) };
+        // SAFETY: calling the user's hook with the arguments RT-Thread passes it.
+        unsafe { hook(mp, block) };
+    }
+}
+
+/// Sets the function called after every successful allocation, with the pool and the block.
+/// RT_NULL removes it.
+///
+/// ```c
+/// static void on_alloc(struct rt_mempool *mp, void *block) { allocs++; }
+/// rt_mp_alloc_sethook(on_alloc);
+/// ```
+///
+/// # Safety
+///
+/// `hook` must be safe to call from every context `rt_mp_alloc` is called from.
+///
+/// # Compatibility
+///
+/// As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`.
+#[cfg(rtt_hook)]
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_alloc_sethook(hook: rt_mp_hook_t) {
+    store_hook(&ALLOC_HOOK, hook);
+}
+
+/// Sets the function called for every block given back, with the pool and the block.
+/// RT_NULL removes it.
+///
+/// ```c
+/// static void on_free(struct rt_mempool *mp, void *block) { frees++; }
+/// rt_mp_free_sethook(on_free);
+/// ```
+///
+/// # Safety
+///
+/// `hook` must be safe to call from every context `rt_mp_free` is called from.
+///
+/// # Compatibility
+///
+/// As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`, except that the hook is
+/// called after the block was accepted, so a refused `rt_mp_free` calls no hook.
+#[cfg(rtt_hook)]
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_free_sethook(hook: rt_mp_hook_t) {
+    store_hook(&FREE_HOOK, hook);
+}
+
+/// Takes a block from the pool. With `time == 0` it returns at once; with a positive `time`
+/// it waits up to that many ticks, with `RT_WAITING_FOREVER` until a block is freed. Waiters
+/// are served first come, first served.
+///
+/// ```c
+/// void *msg = rt_mp_alloc(&mp, RT_WAITING_FOREVER);
+/// if (msg == RT_NULL)
+///     rt_kprintf("pool went away: %d\n", rt_get_errno());
+/// ```
+///
+/// # Safety
+///
+/// `mp` must be null or point to readable memory of a `struct rt_mempool`.
+///
+/// # Compatibility
+///
+/// As RT-Thread: RT_NULL with errno -RT_ETIMEOUT when no block comes in time; RT_NULL with the
+/// thread error RT_ERROR when the pool is detached or deleted while waiting. Plus: RT_NULL
+/// with errno -RT_EINVAL for null or a dead pool, and when it would have to wait in interrupt
+/// context, with the scheduler locked or before the scheduler runs (RT-Thread asserts or
+/// hangs); RT_NULL with -RT_ERROR when the pool's memory was found corrupted.
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
+    const F: &CStr = c"rt_mp_alloc";
+    if !is_live_pool(mp) {
+        return refuse_null(F, c"not a memory pool", -kernel::EINVAL);
+    }
+    let mut remaining = time;
+    let mut checked_context = false;
+    loop {
+        // SAFETY: `mp` is a live pool: it was checked above and, after waking, the thread
+        // error tells whether it went away.
+        let lock = unsafe { PoolLock::acquire(mp) };
+        // SAFETY: under the pool lock.
+        let (geometry, mut state, mut region) = match unsafe { load(mp) } {
+            Ok(view) => view,
+            Err(error) => {
+                drop(lock);
+                return refuse_null(F, describe(error), -kernel::ERROR);
+            }
+        };
+        match pool::alloc(&geometry, &mut state, &mut region, mp as usize) {
+            Ok(block) => {
+                // SAFETY: under the pool lock.
+                unsafe { store(mp, &state, &region) };
+                drop(lock);
+                let block = region.pointer(block).cast::<c_void>();
+                #[cfg(rtt_hook)]
+                call_hook(&ALLOC_HOOK, mp, block);
+                return block;
+            }
+            Err(PoolError::Exhausted) => {}
+            Err(error) => {
+                drop(lock);
+                return refuse_null(F, describe(error), -kernel::ERROR);
+            }
+        }
+        if remaining == 0 {
+            drop(lock);
+            kernel::set_errno(-kernel::ETIMEOUT);
+            return core::ptr::null_mut();
+        }
+        if !checked_context {
+            // Asked once, outside the lock: on SMP the pool's spinlock itself locks the
+            // scheduler, which would look like the caller's doing. The pool may have refilled
+            // meanwhile, so try again before waiting.
+            drop(lock);
+            if !kernel::may_block() {
+                return refuse_null(
+                    F,
+                    c"cannot wait here (interrupt, scheduler locked)",
+                    -kernel::EINVAL,
+                );
+            }
+            checked_context = true;
+            continue;
+        }
+        let Some(waiter) = Waiter::current() else {
+            drop(lock);
+            return refuse_null(F, c"cannot wait before the scheduler runs", -kernel::EINVAL);
+        };
+        let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
+        let before = kernel::tick();
+        // SAFETY: under the pool lock, on the running thread.
+        if !unsafe { waiter.suspend_on(mp, ticks) } {
+            drop(lock);
+            return refuse_null(
+                F,
+                c"the kernel refused to suspend the thread",
+                -kernel::ERROR,
+            );
+        }
+        drop(lock);
+        kernel::schedule();
+        if waiter.wake_reason() != kernel::EOK {
+            // Timed out (-RT_ETIMEOUT) or the pool went away (RT_ERROR): the thread error is
+            // the errno the caller sees, as in RT-Thread.
+            return core::ptr::null_mut();
+        }
+        if remaining > 0 {
+            let waited = kernel::tick().wrapping_sub(before);
+            remaining = remaining
+                .saturating_sub(waited.min(i32::MAX as _) as rt_int32_t)
+                .max(0);
+        }
+    }
+}
+
+/// Gives a block back to its pool (found through the block's header) and wakes the first
+/// thread waiting on that pool. `RT_NULL` is ignored.
+///
+/// ```c
+/// rt_mp_free(msg);
+/// ```
+///
+/// # Safety
+///
+/// `block` must be null or a pointer whose preceding pointer-sized word is readable; a block
+/// returned by `rt_mp_alloc` always is.
+///
+/// # Compatibility
+///
+/// As RT-Thread for blocks it handed out. Where RT-Thread corrupts its free list or writes
+/// through a garbage pointer, this refuses with errno -RT_EINVAL and changes nothing: a block
+/// freed twice, a pointer into the middle of a block, a pointer no pool handed out, a block of
+/// a detached or deleted pool. With `RTT_MEMPOOL_PARANOID_CHECKS` it also reads no memory a
+/// pool does not own (the pool pointer is looked up among the registered pools first) and
+/// catches stale blocks of a pool re-initialized on the same memory.
+#[no_mangle]
+pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
+    const F: &CStr = c"rt_mp_free";
+    if block.is_null() {
+        return;
+    }
+    if (block as usize) % WORD != 0 || (block as usize) < WORD {
+        refuse(F, describe(PoolError::NotBlockStart), -kernel::EINVAL);
+        return;
+    }
+    // SAFETY: the caller guarantees the word before `block` is readable, and it is aligned.
+    let owner = unsafe { block.cast::<usize>().sub(1).read() };
+    let mp = owner as *mut rt_mempool;
+    if !pool::is_valid_owner(owner) || !is_live_pool(mp) {
+        refuse(F, describe(PoolError::NotAllocated), -kernel::EINVAL);
+        return;
+    }
+    // SAFETY: `mp` is a live pool.
+    let lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock.
+    let freed = unsafe { load(mp) }.and_then(|(geometry, mut state, mut region)| {
+        #[cfg(rtt_paranoid)]
+        if !pool::is_allocated(&geometry, &state, &region, block as usize) {
+            return Err(PoolError::NotAllocated);
+        }
+        pool::free(&geometry, &mut state, &mut region, owner, block as usize)?;
+        // SAFETY: under the pool lock.
+        unsafe { store(mp, &state, &region) };
+        Ok(())
+    });
+    if let Err(error) = freed {
+        drop(lock);
+        refuse(F, describe(error), -kernel::EINVAL);
+        return;
+    }
+    // SAFETY: under the pool lock; the C version hands the block to the first waiter here.
+    let woke = unsafe { kernel::has_waiters(mp) && kernel::wake_first(mp) };
+    drop(lock);
+    #[cfg(rtt_hook)]
+    call_hook(&FREE_HOOK, mp, block);
+    if woke {
+        kernel::schedule();
+    }
+}
+
+/// Checks one pool (by name) or all pools and prints a line for each: name, block size,
+/// total, free, freed blocks on the list, waiters, and whether the free list is consistent.
+/// The msh command `mp_check [name]` calls it. Bounded in time even on a corrupted list.
+///
+/// ```c
+/// if (rtt_mempool_check(RT_NULL) != 0)
+///     rt_kprintf("a pool is corrupted\n");
+/// ```
+///
+/// # Safety
+///
+/// `name` must be null or a NUL-terminated string.
+///
+/// # Returns
+///
+/// 0 when every checked pool is consistent, -RT_ERROR when one is not, -RT_EINVAL when no pool
+/// has that name.
+#[no_mangle]
+pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
+    let wanted = (!name.is_null()).then(|| {
+        // SAFETY: the caller guarantees `name` is a string.
+        unsafe { CStr::from_ptr(name) }
+    });
+    kernel::print(c"pool             block  total   free listed waiters  free list\n");
+    let mut checked = 0usize;
+    let mut broken = 0usize;
+    kernel::for_each_pool(|mp| {
+        // SAFETY: registered pools are live; the name is inside the object.
+        let pool_name = unsafe { addr_of!((*mp).parent.name).cast::<c_char>() };
+        if let Some(wanted) = wanted {
+            // SAFETY: object names are NUL-terminated within RT_NAME_MAX by the kernel.
+            let same = unsafe { CStr::from_ptr(pool_name) } == wanted;
+            if !same {
+                return true;
+            }
+        }
+        checked += 1;
+        // SAFETY: a registered pool; its lock is initialised.
+        let lock = unsafe { PoolLock::acquire(mp) };
+        // SAFETY: under the pool lock.
+        let report = unsafe { load(mp) }
+            .map(|(geometry, state, region)| pool::check(&geometry, &state, &region));
+        // SAFETY: under the pool lock.
+        let waiters = unsafe { kernel::waiter_count(mp) };
+        drop(lock);
+        let (listed, verdict) = match report {
+            Ok(pool::CheckReport {
+                listed,
+                fault: None,
+                ..
+            }) => (listed, c"ok"),
+            Ok(report) => (report.listed, c"CORRUPTED"),
+            Err(_) => (0, c"CORRUPTED"),
+        };
+        if verdict != c"ok" {
+            broken += 1;
+        }
+        // SAFETY: a registered pool.
+        unsafe { kernel::print_check_line(mp, waiters, listed, verdict) };
+        true
+    });
+    if checked == 0 && !name.is_null() {
+        // SAFETY: `name` is a string.
+        unsafe { kernel::print_with(c"mp_check: no memory pool named ", name, c"\n") };
+        return -kernel::EINVAL as c_int;
+    }
+    if broken > 0 {
+        -kernel::ERROR as c_int
+    } else {
+        0
+    }
+}
+
+/// Compile-time proof that every export has exactly the type the user's `rtthread.h`
+/// declares: each pair must coerce to one function pointer type.
+macro_rules! same_signature {
+    ($($name:ident: $ty:ty;)*) => {
+        $(const _: [$ty; 2] = [$name, kernel::sys::$name];)*
+    };
+}
+
+same_signature! {
+    rt_mp_init: unsafe extern "C" fn(*mut rt_mempool, *const c_char, *mut c_void, rt_size_t, rt_size_t) -> rt_err_t;
+    rt_mp_detach: unsafe extern "C" fn(*mut rt_mempool) -> rt_err_t;
+    rt_mp_alloc: unsafe extern "C" fn(*mut rt_mempool, rt_int32_t) -> *mut c_void;
+    rt_mp_free: unsafe extern "C" fn(*mut c_void);
+}
+
+#[cfg(rtt_heap)]
+same_signature! {
+    rt_mp_create: unsafe extern "C" fn(*const c_char, rt_size_t, rt_size_t) -> *mut rt_mempool;
+    rt_mp_delete: unsafe extern "C" fn(*mut rt_mempool) -> rt_err_t;
+}
+
+#[cfg(rtt_hook)]
+same_signature! {
+    rt_mp_alloc_sethook: unsafe extern "C" fn(rt_mp_hook_t);
+    rt_mp_free_sethook: unsafe extern "C" fn(rt_mp_hook_t);
+}

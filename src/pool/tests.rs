@@ -1,0 +1,528 @@
+//! Unit and model-based tests of the pool logic, on real memory through `RawRegion` (so Miri
+//! checks the pointer handling too).
+
+extern crate std;
+
+use super::*;
+use std::collections::BTreeSet;
+use std::vec;
+use std::vec::Vec;
+
+/// A word-aligned buffer filled with a pattern, and a pool view of it.
+struct Buffer {
+    words: Vec<usize>,
+}
+
+const FILL: usize = 0x5a5a_5a5a;
+
+impl Buffer {
+    fn new(bytes: usize) -> Buffer {
+        Buffer {
+            words: vec![FILL; bytes.div_ceil(WORD)],
+        }
+    }
+
+    fn start(&mut self) -> usize {
+        self.words.as_mut_ptr() as usize
+    }
+
+    fn region(&mut self) -> RawRegion {
+        // SAFETY: the buffer outlives every use of the region in these tests, and the tests
+        // access the words only through it while it is in use.
+        unsafe { RawRegion::new(self.words.as_mut_ptr().cast()) }
+    }
+}
+
+/// A pool on a buffer, as `rt_mp_init` would set it up.
+struct TestPool {
+    buffer: Buffer,
+    geometry: Geometry,
+    state: PoolState,
+    owner: usize,
+}
+
+impl TestPool {
+    fn new(size: usize, block_size: usize, align: usize) -> TestPool {
+        let mut buffer = Buffer::new(size);
+        let layout =
+            Geometry::for_region(buffer.start(), size, block_size, align).expect("valid pool");
+        let state = init(&layout.geometry, &mut buffer.region());
+        TestPool {
+            buffer,
+            geometry: layout.geometry,
+            state,
+            owner: 0x1000,
+        }
+    }
+
+    fn alloc(&mut self) -> Result<usize, PoolError> {
+        let mut region = self.buffer.region();
+        alloc(&self.geometry, &mut self.state, &mut region, self.owner)
+    }
+
+    fn free(&mut self, block: usize) -> Result<(), PoolError> {
+        let mut region = self.buffer.region();
+        free(
+            &self.geometry,
+            &mut self.state,
+            &mut region,
+            self.owner,
+            block,
+        )
+    }
+
+    fn check(&mut self) -> CheckReport {
+        check(&self.geometry, &self.state, &self.buffer.region())
+    }
+
+    fn is_allocated(&mut self, block: usize) -> bool {
+        is_allocated(&self.geometry, &self.state, &self.buffer.region(), block)
+    }
+
+    fn block(&self, index: usize) -> usize {
+        self.geometry.start() + index * self.geometry.stride() + WORD
+    }
+
+    fn write_word(&mut self, addr: usize, word: usize) {
+        self.buffer.region().set_header(addr, word);
+    }
+}
+
+fn expected_count(size: usize, block_size: usize, align: usize) -> usize {
+    let size = size & !(align - 1);
+    let block = (block_size + align - 1) & !(align - 1);
+    size / (block + WORD)
+}
+
+#[test]
+fn counts_follow_the_c_formula() {
+    for align in [4usize, 8, 16, 32, 64] {
+        if align < WORD {
+            continue;
+        }
+        for block_size in [1usize, 3, 4, 7, 8, 13, 16, 80, 100, 255, 256] {
+            for size in [200usize, 1000, 4096, 4099, 10_000] {
+                let expected = expected_count(size, block_size, align);
+                let start = 0x10_0000;
+                match Geometry::for_region(start, size, block_size, align) {
+                    Ok(layout) => {
+                        assert_eq!(
+                            layout.geometry.total(),
+                            expected,
+                            "size {size} block {block_size} align {align}"
+                        );
+                        assert_eq!(layout.size, size & !(align - 1));
+                        assert_eq!(layout.geometry.block_size() % align, 0);
+                        assert!(layout.geometry.block_size() >= block_size);
+                        assert!(layout.geometry.end() <= start + size);
+                    }
+                    Err(e) => {
+                        assert_eq!(expected, 0);
+                        assert_eq!(e, PoolError::TooSmall);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_sample_pool_has_the_documented_count() {
+    // memp_sample.c: 4096 bytes of 80-byte blocks; 48 blocks with 4-byte pointers.
+    let layout = Geometry::for_region(0x2000, 4096, 80, 8).unwrap();
+    assert_eq!(layout.geometry.total(), 4096 / (80 + WORD));
+}
+
+#[test]
+fn bad_regions_are_refused() {
+    assert_eq!(
+        Geometry::for_region(0, 4096, 80, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1002, 4096, 80, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1000, 0, 80, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1000, 4096, 0, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1000, 8, 80, 8),
+        Err(PoolError::TooSmall)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1000, 4096, 80, 6),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_region(0x1000, 4096, usize::MAX - 2, 8),
+        Err(PoolError::Overflow)
+    );
+    assert_eq!(
+        Geometry::for_region(usize::MAX - 63, 4096, 8, 8),
+        Err(PoolError::Overflow)
+    );
+    // Aligned to a word but not to the alignment: accepted, same count as C.
+    let layout = Geometry::for_region(0x1000 + WORD, 4096, 80, 16).unwrap();
+    assert_eq!(layout.geometry.total(), expected_count(4096, 80, 16));
+}
+
+#[test]
+fn heap_layouts_check_overflow() {
+    assert_eq!(
+        Geometry::for_count(10, 80, 8),
+        Ok(HeapLayout {
+            block_size: 80,
+            bytes: 10 * (80 + WORD)
+        })
+    );
+    assert_eq!(
+        Geometry::for_count(0, 80, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_count(10, 0, 8),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::for_count(usize::MAX / 8, 80, 8),
+        Err(PoolError::Overflow)
+    );
+    assert_eq!(
+        Geometry::for_count(2, usize::MAX - 3, 8),
+        Err(PoolError::Overflow)
+    );
+    assert_eq!(
+        Geometry::with_count(0x1000, 80, 0),
+        Err(PoolError::InvalidArgument)
+    );
+    assert_eq!(
+        Geometry::with_count((usize::MAX - 200) & !(WORD - 1), 80, 4),
+        Err(PoolError::Overflow)
+    );
+}
+
+#[test]
+fn init_writes_one_word() {
+    let mut pool = TestPool::new(4096, 80, 8);
+    let total = pool.geometry.total();
+    assert_eq!(
+        pool.state,
+        PoolState {
+            head: pool.geometry.start(),
+            free: total
+        }
+    );
+    let untouched = pool.buffer.words.iter().skip(1).all(|&w| w == FILL);
+    assert!(
+        untouched,
+        "init must not touch anything but slot 0's header"
+    );
+    assert_eq!(
+        pool.check(),
+        CheckReport {
+            listed: 0,
+            never_used: total,
+            fault: None
+        }
+    );
+}
+
+#[test]
+fn blocks_come_in_the_c_versions_order() {
+    let mut pool = TestPool::new(1024, 24, 8);
+    let total = pool.geometry.total();
+    // Ascending first.
+    let blocks: Vec<usize> = (0..total).map(|_| pool.alloc().unwrap()).collect();
+    for (i, &b) in blocks.iter().enumerate() {
+        assert_eq!(b, pool.block(i));
+    }
+    assert_eq!(pool.alloc(), Err(PoolError::Exhausted));
+    assert_eq!(pool.state.head, 0);
+    // Last freed, first handed out.
+    pool.free(blocks[3]).unwrap();
+    pool.free(blocks[7]).unwrap();
+    pool.free(blocks[1]).unwrap();
+    assert_eq!(pool.alloc(), Ok(blocks[1]));
+    assert_eq!(pool.alloc(), Ok(blocks[7]));
+    assert_eq!(pool.alloc(), Ok(blocks[3]));
+    assert_eq!(pool.alloc(), Err(PoolError::Exhausted));
+}
+
+#[test]
+fn freed_blocks_come_before_never_used_ones() {
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    let b = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    assert_eq!(
+        pool.check(),
+        CheckReport {
+            listed: 1,
+            never_used: pool.geometry.total() - 2,
+            fault: None
+        }
+    );
+    assert_eq!(pool.alloc(), Ok(a));
+    assert_eq!(pool.alloc(), Ok(pool.block(2)));
+    pool.free(b).unwrap();
+    assert_eq!(pool.alloc(), Ok(b));
+    assert_eq!(pool.alloc(), Ok(pool.block(3)));
+}
+
+#[test]
+fn blocks_are_whole_and_distinct() {
+    let mut pool = TestPool::new(2048, 13, 8);
+    let total = pool.geometry.total();
+    let blocks: Vec<usize> = (0..total).map(|_| pool.alloc().unwrap()).collect();
+    let region = pool.buffer.region();
+    for (i, &b) in blocks.iter().enumerate() {
+        assert!(b >= pool.geometry.start() + WORD);
+        assert!(b + pool.geometry.block_size() <= pool.geometry.end());
+        for offset in (0..pool.geometry.block_size()).step_by(WORD) {
+            // SAFETY: the block lies inside the buffer (checked above).
+            unsafe { region.pointer(b + offset).cast::<usize>().write(i) };
+        }
+    }
+    for (i, &b) in blocks.iter().enumerate() {
+        for offset in (0..pool.geometry.block_size()).step_by(WORD) {
+            // SAFETY: as above.
+            assert_eq!(
+                unsafe { region.pointer(b + offset).cast::<usize>().read() },
+                i
+            );
+        }
+        assert_eq!(
+            region.header(b - WORD),
+            pool.owner,
+            "writing a block must not touch headers"
+        );
+    }
+}
+
+#[test]
+fn misuse_of_free_changes_nothing() {
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    let b = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    let before = pool.state;
+    assert_eq!(pool.free(a), Err(PoolError::NotAllocated), "double free");
+    assert_eq!(
+        pool.free(b + WORD),
+        Err(PoolError::NotBlockStart),
+        "middle of a block"
+    );
+    assert_eq!(
+        pool.free(b + 1),
+        Err(PoolError::NotBlockStart),
+        "unaligned pointer"
+    );
+    assert_eq!(
+        pool.free(pool.geometry.end() + WORD),
+        Err(PoolError::OutsidePool)
+    );
+    assert_eq!(
+        pool.free(pool.geometry.start()),
+        Err(PoolError::OutsidePool),
+        "header of slot 0"
+    );
+    assert_eq!(pool.free(0), Err(PoolError::OutsidePool));
+    assert_eq!(
+        pool.free(pool.block(5)),
+        Err(PoolError::NotAllocated),
+        "never handed out"
+    );
+    let mut other_owner = TestPool::new(64, 8, 8);
+    other_owner.owner = 0x2000;
+    let mut region = pool.buffer.region();
+    assert_eq!(
+        free(
+            &pool.geometry,
+            &mut pool.state,
+            &mut region,
+            other_owner.owner,
+            b
+        ),
+        Err(PoolError::NotAllocated),
+        "a block of another pool"
+    );
+    assert_eq!(pool.state, before);
+    assert_eq!(pool.check().fault, None);
+    assert_eq!(pool.alloc(), Ok(a));
+}
+
+#[test]
+fn corruption_is_detected_not_followed() {
+    // A link written after free pointing outside the pool.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    pool.write_word(a - WORD, 0x10 | TAG_FREE);
+    assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+    let before = pool.state;
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+    assert_eq!(pool.state, before);
+
+    // A cycle: a freed block linking to itself.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    let _b = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    pool.write_word(a - WORD, (a - WORD) | TAG_FREE);
+    assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+
+    // A link off the slot boundary.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    pool.write_word(a - WORD, (a + WORD) | TAG_FREE);
+    assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+
+    // Counter disagreeing with the list.
+    let mut pool = TestPool::new(1024, 24, 8);
+    pool.state.free -= 1;
+    assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+
+    // The frontier mark overwritten.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let start = pool.geometry.start();
+    pool.write_word(start, 0);
+    assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+}
+
+#[test]
+fn is_allocated_tells_live_from_free_and_unused() {
+    let mut pool = TestPool::new(1024, 24, 8);
+    let a = pool.alloc().unwrap();
+    let b = pool.alloc().unwrap();
+    pool.free(a).unwrap();
+    assert!(!pool.is_allocated(a));
+    assert!(pool.is_allocated(b));
+    assert!(!pool.is_allocated(pool.block(4)));
+    assert!(!pool.is_allocated(b + WORD));
+    // A stale owner word in a never-used slot (a pool re-initialised on the same memory).
+    let stale = pool.block(6);
+    pool.write_word(stale - WORD, pool.owner);
+    assert!(!pool.is_allocated(stale));
+}
+
+#[test]
+fn header_codec_round_trips() {
+    for word in [
+        Header::Allocated(0x1000),
+        Header::Free(None),
+        Header::Free(Some(0x2008)),
+        Header::Frontier(0x3000),
+    ] {
+        assert_eq!(Header::decode(word.encode()), word);
+    }
+    assert_eq!(Header::decode(0x1002), Header::Invalid(0x1002));
+    assert!(!is_valid_owner(0));
+    assert!(!is_valid_owner(0x1001));
+}
+
+/// A small deterministic generator (xorshift), so the property test needs no dependency and
+/// every failure reproduces from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random alloc/free sequences, with misuse mixed in, against a model: counts agree, no block
+/// is handed out twice, every block is inside the pool at its slot, misuse changes nothing,
+/// and the free list stays consistent.
+#[test]
+fn model_based_random_sequences() {
+    let runs = if cfg!(miri) { 6 } else { 300 };
+    let steps = if cfg!(miri) { 60 } else { 400 };
+    for seed in 1..=runs {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
+        let align = [WORD, 8, 16][rng.below(3)].max(WORD);
+        let block_size = 1 + rng.below(70);
+        let size = 64 + rng.below(1500);
+        let Ok(layout) = Geometry::for_region(0x1000, size, block_size, align) else {
+            continue;
+        };
+        let mut pool = TestPool::new(size, block_size, align);
+        assert_eq!(pool.geometry.total(), layout.geometry.total());
+        let total = pool.geometry.total();
+        let mut live: Vec<usize> = Vec::new();
+        let mut freed_order: Vec<usize> = Vec::new();
+        let mut never_used = 0usize;
+        let mut ever: BTreeSet<usize> = BTreeSet::new();
+        for _ in 0..steps {
+            let before = pool.state;
+            match rng.below(10) {
+                0..=4 => match pool.alloc() {
+                    Ok(block) => {
+                        let expected = freed_order.pop().unwrap_or_else(|| {
+                            never_used += 1;
+                            pool.block(never_used - 1)
+                        });
+                        assert_eq!(block, expected, "seed {seed}: address order");
+                        assert!(!live.contains(&block), "seed {seed}: handed out twice");
+                        assert!(pool.geometry.slot_of_block(block).is_ok());
+                        live.push(block);
+                        ever.insert(block);
+                    }
+                    Err(e) => {
+                        assert_eq!(e, PoolError::Exhausted);
+                        assert_eq!(live.len(), total);
+                        assert_eq!(pool.state, before);
+                    }
+                },
+                5..=7 if !live.is_empty() => {
+                    let block = live.swap_remove(rng.below(live.len()));
+                    pool.free(block).unwrap();
+                    freed_order.push(block);
+                }
+                _ => {
+                    // Misuse: a freed block, a block's middle, an unused slot, outside.
+                    let bad = match rng.below(4) {
+                        0 if !freed_order.is_empty() => freed_order[rng.below(freed_order.len())],
+                        1 if !live.is_empty() => {
+                            live[rng.below(live.len())] + WORD * (1 + rng.below(2))
+                        }
+                        2 if never_used < total => {
+                            pool.block(never_used + rng.below(total - never_used))
+                        }
+                        _ => pool.geometry.end() + WORD * rng.below(8),
+                    };
+                    if !live.contains(&bad) {
+                        assert!(pool.free(bad).is_err(), "seed {seed}: misuse accepted");
+                        assert_eq!(pool.state, before, "seed {seed}: misuse changed the pool");
+                    }
+                }
+            }
+            assert_eq!(
+                pool.state.free,
+                total - live.len(),
+                "seed {seed}: free count"
+            );
+            let report = pool.check();
+            assert_eq!(report.fault, None, "seed {seed}");
+            assert_eq!(report.listed, freed_order.len());
+            assert_eq!(report.never_used, total - never_used);
+            for &b in &live {
+                assert!(pool.is_allocated(b));
+            }
+        }
+    }
+}
