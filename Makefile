@@ -1,0 +1,44 @@
+# rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
+# Both install what is missing (Debian packages, Rust targets) and say so.
+
+.PHONY: all demo test bench header qemu-test setup fmt clippy clean
+
+all: test
+
+setup:
+	@scripts/setup.sh host
+
+# Builds the library and runs RT-Thread's memp_sample: on the real kernel under qemu when
+# RTT_ROOT is set, otherwise on the host test kernel.
+demo:
+	@scripts/demo.sh
+
+# Everything that can run here; the last line is `N passed, N failed`.
+# EXTRA_TESTS=dir adds the utest-style C files in dir to the C suite.
+test:
+	@scripts/test.sh
+
+# The real-kernel test bed alone (needs RTT_ROOT).
+# EXTRA_TESTS=dir EXTRA_CONFIG="RT_USING_SIGNALS RT_SIG_INFO_MAX=32" extend the image.
+qemu-test:
+	@scripts/setup.sh qemu
+	@python3 scripts/qemu_test.py
+
+# Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
+bench:
+	@scripts/bench.sh
+
+# Regenerates include/rtt_mempool.h with cbindgen.
+header:
+	@RTT_MEMPOOL_BLESS=1 cargo build -p rtt-mempool --target i686-unknown-linux-gnu --quiet
+	@echo "include/rtt_mempool.h regenerated"
+
+fmt:
+	cargo fmt --all
+
+clippy:
+	cargo clippy --workspace --target i686-unknown-linux-gnu --all-targets -- -D warnings
+	cargo clippy -p rtt-mempool --release --target armv7a-none-eabi -- -D warnings
+
+clean:
+	cargo clean
