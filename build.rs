@@ -143,7 +143,13 @@ fn generate_bindings(
     target: &str,
     out: &Path,
 ) {
-    let header = "#include <rtthread.h>\n#include <rthw.h>\n";
+    // The configuration values go through an enum: clang evaluates it whatever defines the
+    // macro (rtconfig.h or a -D flag), where bindgen itself only sees macros from headers.
+    let header = "#include <rtthread.h>\n#include <rthw.h>\n\
+                  enum rtt_mempool_config {\n\
+                      RTT_MEMPOOL_ALIGN_SIZE = RT_ALIGN_SIZE,\n\
+                      RTT_MEMPOOL_NAME_MAX = RT_NAME_MAX,\n\
+                  };\n";
     let bindings = bindgen::Builder::default()
         .header_contents("rtt_mempool_kernel.h", header)
         .clang_arg(format!("--target={}", clang_target(target)))
@@ -159,6 +165,7 @@ fn generate_bindings(
         .allowlist_type("rt_mempool")
         .allowlist_type("rt_thread")
         .allowlist_type("rt_object_information")
+        .allowlist_type("rtt_mempool_config")
         .allowlist_function("rt_object_(init|detach|allocate|delete|get_type|is_systemobject|get_information)")
         .allowlist_function("rt_(enter|exit)_critical|rt_critical_level")
         .allowlist_function("rt_spin_(lock_init|lock_irqsave|unlock_irqrestore)")
@@ -169,7 +176,7 @@ fn generate_bindings(
         // The kernel's own declarations of the API this library defines: the shell checks
         // at compile time that its exports have exactly these types.
         .allowlist_function("rt_mp_.*")
-        .allowlist_var("RT_(EOK|ERROR|ETIMEOUT|ENOMEM|EINVAL|ALIGN_SIZE|NAME_MAX|WAITING_FOREVER)")
+        .allowlist_var("RT_(EOK|ERROR|ETIMEOUT|ENOMEM|EINVAL|WAITING_FOREVER)")
         .allowlist_var("RT_(IPC_FLAG_FIFO|UNINTERRUPTIBLE|TIMER_CTRL_SET_TIME)")
         .allowlist_var("RT_Object_Class_(MemPool|Static)")
         .generate()

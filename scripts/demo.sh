@@ -10,4 +10,4 @@ fi
 scripts/setup.sh host
 echo "demo: RTT_ROOT is not set: running memp_sample on the host test kernel"
 echo "      (set RTT_ROOT to an RT-Thread 5.3 tree to run it on the real kernel under qemu)"
-cargo test -q -p rtt-mempool-host-tests --target i686-unknown-linux-gnu --test host_suite -- memp_sample
+cargo run -q -p rtt-mempool-host-tests --target i686-unknown-linux-gnu -- memp_sample

@@ -30,9 +30,9 @@ pub const ENOMEM: rt_err_t = sys::RT_ENOMEM as rt_err_t;
 pub const EINVAL: rt_err_t = sys::RT_EINVAL as rt_err_t;
 
 /// `RT_ALIGN_SIZE` of the user's configuration.
-pub const ALIGN_SIZE: usize = sys::RT_ALIGN_SIZE as usize;
+pub const ALIGN_SIZE: usize = sys::RTT_MEMPOOL_ALIGN_SIZE as usize;
 /// `RT_NAME_MAX` of the user's configuration.
-pub const NAME_MAX: usize = sys::RT_NAME_MAX as usize;
+pub const NAME_MAX: usize = sys::RTT_MEMPOOL_NAME_MAX as usize;
 
 const CLASS_MEMPOOL: u8 = sys::RT_Object_Class_MemPool as u8;
 const CLASS_STATIC: u8 = sys::RT_Object_Class_Static as u8;

@@ -1,0 +1,86 @@
+//! Compiles the host test kernel, the C test suite and the sample into one static archive,
+//! linked whole so that the `UtestTcTab` and `FSymTab` sections (test cases and msh commands,
+//! found only through the linker's `__start_`/`__stop_` symbols) are kept.
+
+use std::env;
+use std::path::{Path, PathBuf};
+
+const LIB: &str = "rtt_host_kernel";
+
+fn c_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "c"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+fn main() {
+    let here =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let repo = here
+        .parent()
+        .expect("c_tests lives inside the repository")
+        .to_path_buf();
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+    for var in ["EXTRA_TESTS", "RTT_HOST_ALIGN_SIZE"] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    for dir in ["kernel/include", "kernel/src", "tests", "sample"] {
+        println!("cargo:rerun-if-changed={}", here.join(dir).display());
+    }
+
+    let mut sources = c_files(&here.join("kernel/src"));
+    sources.extend(c_files(&here.join("tests")));
+    sources.push(here.join("sample/memp_sample.c"));
+    if let Some(extra) = env::var_os("EXTRA_TESTS").filter(|v| !v.is_empty()) {
+        let extra = PathBuf::from(extra);
+        let extra = if extra.is_absolute() {
+            extra
+        } else {
+            repo.join(extra)
+        };
+        let found = c_files(&extra);
+        if found.is_empty() {
+            panic!("EXTRA_TESTS={} holds no .c files", extra.display());
+        }
+        println!("cargo:rerun-if-changed={}", extra.display());
+        sources.extend(found);
+    }
+
+    let expected = here.join("sample/memp_sample.expected");
+    let mut build = cc::Build::new();
+    build
+        .files(&sources)
+        .include(here.join("kernel/include"))
+        .include(repo.join("include"))
+        .define("RTT_HOST_KERNEL", None)
+        .define(
+            "RTT_SAMPLE_EXPECTED",
+            format!("\"{}\"", expected.display()).as_str(),
+        )
+        .flag("-std=gnu11")
+        .warnings(true)
+        .extra_warnings(true)
+        .warnings_into_errors(true)
+        // RT-Thread thread entries take a parameter they often ignore, as the unchanged
+        // sample does.
+        .flag("-Wno-unused-parameter")
+        .cargo_metadata(false);
+    if let Ok(align) = env::var("RTT_HOST_ALIGN_SIZE") {
+        build.define("RT_ALIGN_SIZE", align.as_str());
+    }
+    build.compile(LIB);
+
+    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={LIB}");
+    // The sections are reached only through __start_/__stop_ symbols; lld (and GNU ld with
+    // -z start-stop-gc) would otherwise drop them under --gc-sections.
+    println!("cargo:rustc-link-arg=-Wl,-z,nostart-stop-gc");
+}

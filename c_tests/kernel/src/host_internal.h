@@ -1,0 +1,18 @@
+/* Interfaces between the parts of the host kernel (not for tests). */
+#ifndef HOST_INTERNAL_H__
+#define HOST_INTERNAL_H__
+
+#include <rtthread.h>
+
+/* sched.c */
+int host_sched_run(rt_tick_t stop_tick);
+void host_timer_check(void);
+void host_sched_reset(void);
+void host_thread_exit_current(void);
+
+/* object.c: unregisters every object stored in [lo, hi). */
+void host_objects_forget_range(const char *lo, const char *hi);
+
+/* runner.c: marks the running test case (or the sample) failed. */
+void host_fail_current(void);
+#endif

@@ -1,0 +1,902 @@
+/*
+ * Threads, scheduler, tick and timers of the host test kernel.
+ *
+ * One simulated CPU: every thread is a ucontext with its own stack, and a
+ * scheduler context (the caller of host_sched_run) picks the next thread.
+ * A thread gives the CPU up only inside kernel calls, so a run is fully
+ * deterministic. When nothing is ready the scheduler plays the idle thread:
+ * it advances the tick by one and fires the expired timers, as the tick
+ * interrupt would.
+ */
+#include <rthw.h>
+#include <rtthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <ucontext.h>
+#include "host_internal.h"
+
+/* Thread stacks are host stacks: libc, printf and the library need room. */
+#define HOST_STACK_MIN (64 * 1024)
+
+struct host_thread
+{
+    ucontext_t          uc;
+    char               *stack;
+    size_t              stack_size;
+    rt_base_t           irq_level;   /* interrupt mask depth while switched out */
+    struct host_thread *next_dead;
+};
+
+/* Stacks of ended threads, freed between test cases: a test may leave
+ * objects registered that live on a stack (see host_sched_reset). */
+static struct host_thread *graveyard;
+
+static rt_list_t ready_table[RT_THREAD_PRIORITY_MAX];
+static rt_list_t timer_list = RT_LIST_OBJECT_INIT(timer_list);
+static struct rt_thread *current;
+static ucontext_t sched_uc;
+static volatile rt_tick_t tick;
+static rt_base_t critical_nest;
+static int switch_pending;
+static rt_uint8_t irq_nest;
+static rt_base_t irq_level;
+
+#define STAT(t) ((t)->stat & RT_THREAD_STAT_MASK)
+#define IS_SUSPENDED(t) (((t)->stat & RT_THREAD_SUSPEND_MASK) != 0)
+
+/* ------------------------------------------------------------------ */
+/* interrupts and scheduler lock                                       */
+
+rt_base_t rt_hw_interrupt_disable(void)
+{
+    return irq_level++;
+}
+
+void rt_hw_interrupt_enable(rt_base_t level)
+{
+    irq_level = level;
+}
+
+void rt_interrupt_enter(void)
+{
+    irq_nest++;
+}
+
+void rt_interrupt_leave(void)
+{
+    RT_ASSERT(irq_nest > 0);
+    irq_nest--;
+    /* A switch requested inside the handler happens on the way out. */
+    if (irq_nest == 0 && switch_pending && critical_nest == 0)
+        rt_schedule();
+}
+
+rt_uint8_t rt_interrupt_get_nest(void)
+{
+    return irq_nest;
+}
+
+rt_base_t rt_enter_critical(void)
+{
+    return ++critical_nest;
+}
+
+void rt_exit_critical(void)
+{
+    if (--critical_nest <= 0)
+    {
+        critical_nest = 0;
+        if (switch_pending)
+            rt_schedule();
+    }
+}
+
+void rt_exit_critical_safe(rt_base_t critical_level)
+{
+    if (critical_level != critical_nest)
+        rt_kprintf("rt_exit_critical_safe: critical level %d, caller expects %d\n",
+                   (int)critical_nest, (int)critical_level);
+    rt_exit_critical();
+}
+
+rt_uint16_t rt_critical_level(void)
+{
+    return (rt_uint16_t)critical_nest;
+}
+
+void rt_spin_lock_init(struct rt_spinlock *lock)
+{
+    lock->critical_level = 0;
+    lock->lock = 0;
+}
+
+void rt_spin_lock(struct rt_spinlock *lock)
+{
+    rt_enter_critical();
+    lock->critical_level = rt_critical_level();
+}
+
+void rt_spin_unlock(struct rt_spinlock *lock)
+{
+    rt_exit_critical_safe((rt_base_t)lock->critical_level);
+}
+
+rt_base_t rt_spin_lock_irqsave(struct rt_spinlock *lock)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    rt_spin_lock(lock);
+    return level;
+}
+
+void rt_spin_unlock_irqrestore(struct rt_spinlock *lock, rt_base_t level)
+{
+    rt_spin_unlock(lock);
+    rt_hw_interrupt_enable(level);
+}
+
+/* ------------------------------------------------------------------ */
+/* ready queues                                                        */
+
+static struct rt_thread *highest_ready(void)
+{
+    int p;
+
+    for (p = 0; p < RT_THREAD_PRIORITY_MAX; p++)
+        if (!rt_list_isempty(&ready_table[p]))
+            return RT_THREAD_LIST_NODE_ENTRY(ready_table[p].next);
+    return RT_NULL;
+}
+
+/* Like RT-Thread 5.x: a thread that used up its turn (yield) queues at the
+ * tail, any other thread made ready goes to the head of its priority. */
+static void enqueue_ready(struct rt_thread *t)
+{
+    rt_list_t *head = &ready_table[t->current_priority];
+
+    rt_list_remove(&t->tlist);
+    if (t->stat & RT_THREAD_STAT_YIELD)
+        rt_list_insert_before(head, &t->tlist);
+    else
+        rt_list_insert_after(head, &t->tlist);
+    t->stat = RT_THREAD_READY;
+}
+
+static void make_ready(struct rt_thread *t)
+{
+    if (t == current)
+        t->stat = RT_THREAD_RUNNING | (t->stat & ~RT_THREAD_STAT_MASK);
+    else
+        enqueue_ready(t);
+}
+
+static void stop_thread_timer(struct rt_thread *t)
+{
+    if (t->timer_set)
+    {
+        rt_timer_stop(&t->thread_timer);
+        t->timer_set = 0;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* context switching                                                   */
+
+static void switch_to_scheduler(void)
+{
+    struct rt_thread *self = current;
+    struct host_thread *h = self->host;
+
+    switch_pending = 0;
+    h->irq_level = irq_level;
+    swapcontext(&h->uc, &sched_uc);
+    irq_level = h->irq_level;
+}
+
+void rt_schedule(void)
+{
+    struct rt_thread *next;
+
+    if (current == RT_NULL)
+        return;   /* scheduler context: it picks the next thread itself */
+    if (critical_nest > 0 || irq_nest > 0)
+    {
+        switch_pending = 1;
+        return;
+    }
+    switch_pending = 0;
+    next = highest_ready();
+    if (STAT(current) == RT_THREAD_RUNNING)
+    {
+        if (next == RT_NULL || current->current_priority < next->current_priority)
+            return;
+        if (current->current_priority == next->current_priority &&
+            !(current->stat & RT_THREAD_STAT_YIELD))
+            return;
+        /* preempted: back into the ready queue (head, or tail after yield) */
+        enqueue_ready(current);
+    }
+    switch_to_scheduler();
+}
+
+static void bury_host(struct rt_thread *t)
+{
+    struct host_thread *h = t->host;
+
+    if (h)
+    {
+        h->next_dead = graveyard;
+        graveyard = h;
+        t->host = RT_NULL;
+    }
+}
+
+/* Releases a closed thread that is not running (its stack is not in use). */
+static void reap(struct rt_thread *t)
+{
+    bury_host(t);
+    if (t->cleanup)
+        t->cleanup(t);
+    if (rt_object_get_type(&t->thread_timer.parent) == RT_Object_Class_Timer)
+        rt_timer_detach(&t->thread_timer);
+    if (rt_object_is_systemobject(&t->parent))
+        rt_object_detach(&t->parent);
+    else
+    {
+        rt_free(t->stack_addr);
+        rt_object_delete(&t->parent);
+    }
+}
+
+static void close_thread(struct rt_thread *t)
+{
+    rt_list_remove(&t->tlist);
+    stop_thread_timer(t);
+    t->stat = RT_THREAD_CLOSE;
+}
+
+/* The running thread ends (entry returned, deleted itself, or failed an
+ * assertion): never returns. */
+void host_thread_exit_current(void)
+{
+    struct rt_thread *self = current;
+
+    close_thread(self);
+    critical_nest = 0;   /* a lock held by a dying thread would stall everyone */
+    irq_nest = 0;
+    switch_to_scheduler();
+    abort();   /* a closed thread is never switched back in */
+}
+
+static void thread_trampoline(unsigned int lo, unsigned int hi)
+{
+    struct rt_thread *t = (struct rt_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
+
+    irq_level = 0;
+    ((void (*)(void *))t->entry)(t->parameter);
+    host_thread_exit_current();
+}
+
+static void thread_timeout(void *parameter)
+{
+    struct rt_thread *t = parameter;
+
+    t->timer_set = 0;
+    if (!IS_SUSPENDED(t))
+        return;
+    t->error = -RT_ETIMEOUT;
+    rt_list_remove(&t->tlist);   /* off the suspend list it waited on */
+    make_ready(t);
+    rt_schedule();
+}
+
+/* Runs threads until none is ready and no timer is pending (returns 0), or
+ * until the tick reaches stop_tick while idling (returns 1). */
+int host_sched_run(rt_tick_t stop_tick)
+{
+    for (;;)
+    {
+        struct rt_thread *next = highest_ready();
+        struct host_thread *h;
+
+        if (next == RT_NULL)
+        {
+            if (rt_list_isempty(&timer_list))
+                return 0;
+            if ((rt_tick_t)(stop_tick - tick) - 1 >= RT_TICK_MAX / 2)
+                return 1;   /* reached (or, after host_tick_set, passed) */
+            tick++;
+            host_timer_check();
+            continue;
+        }
+        rt_list_remove(&next->tlist);
+        next->stat = RT_THREAD_RUNNING;
+        current = next;
+        h = next->host;
+        swapcontext(&sched_uc, &h->uc);
+        next = current;
+        current = RT_NULL;
+        if (STAT(next) == RT_THREAD_CLOSE)
+            reap(next);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* threads                                                             */
+
+static rt_err_t thread_setup(struct rt_thread *t, const char *name,
+                             void (*entry)(void *), void *parameter,
+                             rt_uint32_t stack_size, rt_uint8_t priority,
+                             rt_uint32_t slice)
+{
+    struct host_thread *h;
+    size_t sz = stack_size > HOST_STACK_MIN ? stack_size : HOST_STACK_MIN;
+    uintptr_t p = (uintptr_t)t;
+
+    RT_ASSERT(priority < RT_THREAD_PRIORITY_MAX);
+    h = calloc(1, sizeof(*h));
+    if (h)
+        h->stack = malloc(sz);
+    if (h == RT_NULL || h->stack == RT_NULL)
+    {
+        free(h);
+        return -RT_ENOMEM;
+    }
+    h->stack_size = sz;
+    getcontext(&h->uc);
+    h->uc.uc_stack.ss_sp = h->stack;
+    h->uc.uc_stack.ss_size = sz;
+    h->uc.uc_link = RT_NULL;
+    makecontext(&h->uc, (void (*)(void))thread_trampoline, 2,
+                (unsigned int)(p & 0xffffffffu), (unsigned int)((uint64_t)p >> 32));
+
+    t->host = h;
+    t->entry = (void *)entry;
+    t->parameter = parameter;
+    t->stack_size = stack_size;
+    t->sp = h->stack;
+    t->error = RT_EOK;
+    rt_list_init(&t->tlist);
+    t->stat = RT_THREAD_INIT;
+    t->current_priority = t->init_priority = priority;
+    t->timer_set = 0;
+    t->init_tick = t->remaining_tick = slice;
+    t->cleanup = RT_NULL;
+    t->user_data = 0;
+    rt_timer_init(&t->thread_timer, name, thread_timeout, t, 0,
+                  RT_TIMER_FLAG_ONE_SHOT | RT_TIMER_FLAG_THREAD_TIMER);
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_init(struct rt_thread *thread, const char *name,
+                        void (*entry)(void *parameter), void *parameter,
+                        void *stack_start, rt_uint32_t stack_size,
+                        rt_uint8_t priority, rt_uint32_t tick)
+{
+    rt_err_t err;
+
+    RT_ASSERT(thread != RT_NULL);
+    RT_ASSERT(stack_start != RT_NULL);
+    rt_object_init(&thread->parent, RT_Object_Class_Thread, name);
+    thread->stack_addr = stack_start;
+    err = thread_setup(thread, name, entry, parameter, stack_size, priority, tick);
+    if (err != RT_EOK)
+        rt_object_detach(&thread->parent);
+    return err;
+}
+
+rt_thread_t rt_thread_create(const char *name, void (*entry)(void *parameter),
+                             void *parameter, rt_uint32_t stack_size,
+                             rt_uint8_t priority, rt_uint32_t tick)
+{
+    struct rt_thread *t;
+
+    t = (struct rt_thread *)rt_object_allocate(RT_Object_Class_Thread, name);
+    if (t == RT_NULL)
+        return RT_NULL;
+    /* Same heap traffic as the real kernel (object, then stack), so heap
+     * fault injection hits the same calls; the host runs on its own stack. */
+    t->stack_addr = rt_malloc(stack_size);
+    if (t->stack_addr == RT_NULL ||
+        thread_setup(t, name, entry, parameter, stack_size, priority, tick) != RT_EOK)
+    {
+        rt_free(t->stack_addr);
+        rt_object_delete(&t->parent);
+        return RT_NULL;
+    }
+    return t;
+}
+
+static rt_err_t thread_remove(rt_thread_t thread)
+{
+    RT_ASSERT(thread != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&thread->parent) == RT_Object_Class_Thread);
+    if (STAT(thread) == RT_THREAD_CLOSE)
+        return RT_EOK;
+    if (thread == current)
+        host_thread_exit_current();
+    close_thread(thread);
+    reap(thread);
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_detach(rt_thread_t thread)
+{
+    RT_ASSERT(rt_object_is_systemobject(&thread->parent));
+    return thread_remove(thread);
+}
+
+rt_err_t rt_thread_delete(rt_thread_t thread)
+{
+    RT_ASSERT(!rt_object_is_systemobject(&thread->parent));
+    return thread_remove(thread);
+}
+
+rt_err_t rt_thread_close(rt_thread_t thread)
+{
+    close_thread(thread);
+    return RT_EOK;
+}
+
+rt_thread_t rt_thread_self(void)
+{
+    return current;
+}
+
+rt_thread_t rt_thread_find(char *name)
+{
+    return (rt_thread_t)rt_object_find(name, RT_Object_Class_Thread);
+}
+
+rt_err_t rt_thread_startup(rt_thread_t thread)
+{
+    RT_ASSERT(thread != RT_NULL);
+    RT_ASSERT(STAT(thread) == RT_THREAD_INIT);
+    thread->current_priority = thread->init_priority;
+    thread->stat = RT_THREAD_SUSPEND;
+    rt_thread_resume(thread);
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_resume(rt_thread_t thread)
+{
+    RT_ASSERT(thread != RT_NULL);
+    if (!IS_SUSPENDED(thread))
+        return -RT_EINVAL;
+    stop_thread_timer(thread);
+    rt_list_remove(&thread->tlist);
+    make_ready(thread);
+    rt_schedule();
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_suspend_to_list(rt_thread_t thread, rt_list_t *susp_list,
+                                   int ipc_flags, int suspend_flag)
+{
+    static const rt_uint8_t states[] = {
+        RT_THREAD_SUSPEND_INTERRUPTIBLE, RT_THREAD_SUSPEND_KILLABLE,
+        RT_THREAD_SUSPEND_UNINTERRUPTIBLE };
+
+    RT_ASSERT(thread != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&thread->parent) == RT_Object_Class_Thread);
+    RT_ASSERT(suspend_flag >= RT_INTERRUPTIBLE && suspend_flag <= RT_UNINTERRUPTIBLE);
+    if (IS_SUSPENDED(thread))
+    {
+        stop_thread_timer(thread);
+        return RT_EOK;
+    }
+    if (STAT(thread) != RT_THREAD_READY && STAT(thread) != RT_THREAD_RUNNING)
+        return -RT_ERROR;
+    if (STAT(thread) == RT_THREAD_RUNNING)
+        RT_ASSERT(thread == current);
+    rt_list_remove(&thread->tlist);
+    thread->stat = states[suspend_flag];
+    if (susp_list)
+        rt_susp_list_enqueue(susp_list, thread, ipc_flags);
+    stop_thread_timer(thread);
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_suspend_with_flag(rt_thread_t thread, int suspend_flag)
+{
+    return rt_thread_suspend_to_list(thread, RT_NULL, 0, suspend_flag);
+}
+
+rt_err_t rt_thread_suspend(rt_thread_t thread)
+{
+    return rt_thread_suspend_with_flag(thread, RT_UNINTERRUPTIBLE);
+}
+
+rt_err_t rt_thread_yield(void)
+{
+    if (current == RT_NULL)
+        return RT_EOK;
+    current->stat |= RT_THREAD_STAT_YIELD;
+    rt_schedule();
+    current->stat &= ~RT_THREAD_STAT_YIELD;
+    return RT_EOK;
+}
+
+rt_err_t rt_thread_delay(rt_tick_t ticks)
+{
+    struct rt_thread *t = current;
+
+    if (ticks == 0)
+        return -RT_EINVAL;
+    RT_DEBUG_SCHEDULER_AVAILABLE(RT_TRUE);
+    t->error = RT_EOK;
+    rt_enter_critical();
+    rt_thread_suspend_with_flag(t, RT_INTERRUPTIBLE);
+    rt_timer_control(&t->thread_timer, RT_TIMER_CTRL_SET_TIME, &ticks);
+    rt_timer_start(&t->thread_timer);
+    t->error = -RT_EINTR;
+    rt_schedule();
+    rt_exit_critical();
+    if (t->error == -RT_ETIMEOUT)
+        t->error = RT_EOK;
+    return t->error;
+}
+
+rt_err_t rt_thread_mdelay(rt_int32_t ms)
+{
+    return rt_thread_delay(rt_tick_from_millisecond(ms));
+}
+
+rt_err_t rt_thread_control(rt_thread_t thread, int cmd, void *arg)
+{
+    RT_ASSERT(thread != RT_NULL);
+    switch (cmd)
+    {
+    case RT_THREAD_CTRL_CHANGE_PRIORITY:
+    {
+        rt_uint8_t prio = *(rt_uint8_t *)arg;
+
+        RT_ASSERT(prio < RT_THREAD_PRIORITY_MAX);
+        if (STAT(thread) == RT_THREAD_READY)
+        {
+            rt_list_remove(&thread->tlist);
+            thread->current_priority = prio;
+            make_ready(thread);
+        }
+        else
+            thread->current_priority = prio;
+        thread->init_priority = prio;
+        rt_schedule();
+        return RT_EOK;
+    }
+    case RT_THREAD_CTRL_STARTUP:
+        return rt_thread_startup(thread);
+    case RT_THREAD_CTRL_CLOSE:
+        return rt_object_is_systemobject(&thread->parent) ? rt_thread_detach(thread)
+                                                          : rt_thread_delete(thread);
+    case RT_THREAD_CTRL_BIND_CPU:
+        return RT_EOK;   /* one CPU */
+    default:
+        return -RT_EINVAL;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* suspend lists                                                       */
+
+rt_err_t rt_susp_list_enqueue(rt_list_t *susp_list, rt_thread_t thread, int ipc_flags)
+{
+    rt_list_t *n;
+
+    if (ipc_flags == RT_IPC_FLAG_PRIO)
+    {
+        /* before the first waiter of lower priority: FIFO among equals */
+        for (n = susp_list->next; n != susp_list; n = n->next)
+            if (thread->current_priority < RT_THREAD_LIST_NODE_ENTRY(n)->current_priority)
+                break;
+        rt_list_insert_before(n, &thread->tlist);
+    }
+    else
+    {
+        RT_ASSERT(ipc_flags == RT_IPC_FLAG_FIFO);
+        rt_list_insert_before(susp_list, &thread->tlist);
+    }
+    return RT_EOK;
+}
+
+struct rt_thread *rt_susp_list_dequeue(rt_list_t *susp_list, rt_err_t thread_error)
+{
+    struct rt_thread *t;
+
+    RT_ASSERT(susp_list != RT_NULL);
+    if (rt_list_isempty(susp_list))
+        return RT_NULL;
+    t = RT_THREAD_LIST_NODE_ENTRY(susp_list->next);
+    if (!IS_SUSPENDED(t))
+        return RT_NULL;
+    stop_thread_timer(t);
+    rt_list_remove(&t->tlist);
+    make_ready(t);
+    if (thread_error >= 0)
+        t->error = thread_error;   /* negative values keep the thread's own error */
+    return t;
+}
+
+void rt_susp_list_print(rt_list_t *list)
+{
+    rt_list_t *n;
+
+    for (n = list->next; n != list; n = n->next)
+        rt_kprintf("%.*s%s", RT_NAME_MAX, RT_THREAD_LIST_NODE_ENTRY(n)->parent.name,
+                   n->next != list ? "/" : "");
+}
+
+rt_err_t rt_susp_list_resume_all(rt_list_t *susp_list, rt_err_t thread_error)
+{
+    while (rt_susp_list_dequeue(susp_list, thread_error) != RT_NULL)
+        ;
+    return RT_EOK;
+}
+
+rt_err_t rt_susp_list_resume_all_irq(rt_list_t *susp_list, rt_err_t thread_error,
+                                     struct rt_spinlock *lock)
+{
+    rt_base_t level = rt_spin_lock_irqsave(lock);
+
+    rt_susp_list_resume_all(susp_list, thread_error);
+    rt_spin_unlock_irqrestore(lock, level);
+    return RT_EOK;
+}
+
+/* ------------------------------------------------------------------ */
+/* tick and timers                                                     */
+
+rt_tick_t rt_tick_get(void)
+{
+    return tick;
+}
+
+void host_tick_set(rt_tick_t t)
+{
+    tick = t;
+}
+
+rt_tick_t rt_tick_get_delta(rt_tick_t base)
+{
+    return tick - base;
+}
+
+rt_tick_t rt_tick_from_millisecond(rt_int32_t ms)
+{
+    if (ms < 0)
+        return (rt_tick_t)RT_WAITING_FOREVER;
+    return (rt_tick_t)(((rt_uint64_t)ms * RT_TICK_PER_SECOND + 999) / 1000);
+}
+
+rt_tick_t rt_tick_get_millisecond(void)
+{
+    return (rt_tick_t)((rt_uint64_t)tick * 1000 / RT_TICK_PER_SECOND);
+}
+
+/* Ticks until a timer fires, wrap-around safe. */
+static rt_tick_t due_in(const struct rt_timer *t)
+{
+    return t->timeout_tick - tick;
+}
+
+void rt_timer_init(rt_timer_t timer, const char *name, void (*timeout)(void *parameter),
+                   void *parameter, rt_tick_t time, rt_uint8_t flag)
+{
+    RT_ASSERT(timer != RT_NULL);
+    RT_ASSERT(timeout != RT_NULL);
+    RT_ASSERT(time < RT_TICK_MAX / 2);
+    rt_object_init(&timer->parent, RT_Object_Class_Timer, name);
+    timer->parent.flag = flag & ~RT_TIMER_FLAG_ACTIVATED;
+    rt_list_init(&timer->row[0]);
+    timer->timeout_func = timeout;
+    timer->parameter = parameter;
+    timer->init_tick = time;
+    timer->timeout_tick = 0;
+}
+
+rt_timer_t rt_timer_create(const char *name, void (*timeout)(void *parameter),
+                           void *parameter, rt_tick_t time, rt_uint8_t flag)
+{
+    struct rt_timer *t = (struct rt_timer *)rt_object_allocate(RT_Object_Class_Timer, name);
+
+    if (t == RT_NULL)
+        return RT_NULL;
+    RT_ASSERT(timeout != RT_NULL);
+    t->parent.flag = flag & ~RT_TIMER_FLAG_ACTIVATED;
+    rt_list_init(&t->row[0]);
+    t->timeout_func = timeout;
+    t->parameter = parameter;
+    t->init_tick = time;
+    return t;
+}
+
+rt_err_t rt_timer_detach(rt_timer_t timer)
+{
+    RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    RT_ASSERT(rt_object_is_systemobject(&timer->parent));
+    rt_timer_stop(timer);
+    rt_object_detach(&timer->parent);
+    return RT_EOK;
+}
+
+rt_err_t rt_timer_delete(rt_timer_t timer)
+{
+    RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    RT_ASSERT(!rt_object_is_systemobject(&timer->parent));
+    rt_timer_stop(timer);
+    rt_object_delete(&timer->parent);
+    return RT_EOK;
+}
+
+rt_err_t rt_timer_start(rt_timer_t timer)
+{
+    rt_list_t *n;
+
+    RT_ASSERT(timer != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    rt_list_remove(&timer->row[0]);
+    timer->timeout_tick = tick + timer->init_tick;
+    /* sorted by due time; equal due times fire in start order */
+    for (n = timer_list.next; n != &timer_list; n = n->next)
+        if (due_in(rt_list_entry(n, struct rt_timer, row[0])) > timer->init_tick)
+            break;
+    rt_list_insert_before(n, &timer->row[0]);
+    timer->parent.flag |= RT_TIMER_FLAG_ACTIVATED;
+    if (timer->parent.flag & RT_TIMER_FLAG_THREAD_TIMER)
+        rt_container_of(timer, struct rt_thread, thread_timer)->timer_set = 1;
+    return RT_EOK;
+}
+
+rt_err_t rt_timer_stop(rt_timer_t timer)
+{
+    RT_ASSERT(timer != RT_NULL);
+    RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    if (!(timer->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+        return -RT_ERROR;
+    rt_list_remove(&timer->row[0]);
+    timer->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+    return RT_EOK;
+}
+
+rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg)
+{
+    RT_ASSERT(timer != RT_NULL);
+    switch (cmd)
+    {
+    case RT_TIMER_CTRL_SET_TIME:
+        RT_ASSERT(*(rt_tick_t *)arg < RT_TICK_MAX / 2);
+        timer->init_tick = *(rt_tick_t *)arg;
+        break;
+    case RT_TIMER_CTRL_GET_TIME:
+        *(rt_tick_t *)arg = timer->init_tick;
+        break;
+    case RT_TIMER_CTRL_SET_ONESHOT:
+        timer->parent.flag &= ~RT_TIMER_FLAG_PERIODIC;
+        break;
+    case RT_TIMER_CTRL_SET_PERIODIC:
+        timer->parent.flag |= RT_TIMER_FLAG_PERIODIC;
+        break;
+    case RT_TIMER_CTRL_GET_STATE:
+        *(rt_uint32_t *)arg = (timer->parent.flag & RT_TIMER_FLAG_ACTIVATED)
+                                  ? RT_TIMER_FLAG_ACTIVATED : RT_TIMER_FLAG_DEACTIVATED;
+        break;
+    case RT_TIMER_CTRL_GET_REMAIN_TIME:
+        *(rt_tick_t *)arg = timer->timeout_tick;
+        break;
+    case RT_TIMER_CTRL_GET_FUNC:
+        *(rt_timer_func_t *)arg = timer->timeout_func;
+        break;
+    case RT_TIMER_CTRL_SET_FUNC:
+        timer->timeout_func = (rt_timer_func_t)arg;
+        break;
+    case RT_TIMER_CTRL_GET_PARM:
+        *(void **)arg = timer->parameter;
+        break;
+    case RT_TIMER_CTRL_SET_PARM:
+        timer->parameter = arg;
+        break;
+    default:
+        break;
+    }
+    return RT_EOK;
+}
+
+rt_tick_t rt_timer_next_timeout_tick(void)
+{
+    if (rt_list_isempty(&timer_list))
+        return RT_TICK_MAX;
+    return rt_list_entry(timer_list.next, struct rt_timer, row[0])->timeout_tick;
+}
+
+/* Fires every expired timer, in interrupt context like the tick ISR. */
+void host_timer_check(void)
+{
+    irq_nest++;
+    while (!rt_list_isempty(&timer_list))
+    {
+        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
+
+        if (due_in(t) != 0 && due_in(t) < RT_TICK_MAX / 2)
+            break;
+        rt_list_remove(&t->row[0]);
+        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        t->timeout_func(t->parameter);
+        if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) &&
+            !(t->parent.flag & RT_TIMER_FLAG_ACTIVATED) &&
+            rt_object_get_type(&t->parent) == RT_Object_Class_Timer)
+            rt_timer_start(t);
+    }
+    irq_nest--;
+}
+
+/* ------------------------------------------------------------------ */
+/* errno: the running thread's error, or a global outside threads     */
+
+static rt_err_t global_errno;
+
+rt_err_t rt_get_errno(void)
+{
+    if (current == RT_NULL || irq_nest > 0)
+        return global_errno;
+    return current->error;
+}
+
+void rt_set_errno(rt_err_t no)
+{
+    if (current == RT_NULL || irq_nest > 0)
+        global_errno = no;
+    else
+        current->error = no;
+}
+
+int *_rt_errno(void)
+{
+    if (current == RT_NULL || irq_nest > 0)
+        return (int *)&global_errno;
+    return (int *)&current->error;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Clears whatever a test case left behind: threads that will never run
+ * again, ready queues, timers, lock levels, and kernel objects registered
+ * inside the stacks of ended threads (which are freed now). */
+void host_sched_reset(void)
+{
+    struct rt_object_information *threads = rt_object_get_information(RT_Object_Class_Thread);
+    int p;
+
+    while (!rt_list_isempty(&timer_list))
+    {
+        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
+
+        rt_list_remove(&t->row[0]);
+        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+    }
+    while (!rt_list_isempty(&threads->object_list))
+    {
+        struct rt_thread *t = (struct rt_thread *)rt_list_entry(threads->object_list.next,
+                                                                struct rt_object, list);
+
+        rt_list_remove(&t->tlist);
+        rt_list_remove(&t->parent.list);
+        rt_list_remove(&t->thread_timer.parent.list);
+        t->timer_set = 0;
+        bury_host(t);
+    }
+    while (graveyard)
+    {
+        struct host_thread *h = graveyard;
+
+        graveyard = h->next_dead;
+        host_objects_forget_range(h->stack, h->stack + h->stack_size);
+        free(h->stack);
+        free(h);
+    }
+    for (p = 0; p < RT_THREAD_PRIORITY_MAX; p++)
+        rt_list_init(&ready_table[p]);
+    critical_nest = 0;
+    irq_nest = 0;
+    irq_level = 0;
+    switch_pending = 0;
+}

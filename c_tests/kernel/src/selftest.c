@@ -1,0 +1,199 @@
+/*
+ * Self-test of the host kernel: the scheduling, timing and IPC behaviour the
+ * mempool tests rely on, checked without the library.
+ */
+#include <rtthread.h>
+#include <utest.h>
+#include <string.h>
+#include "host_kernel.h"
+
+static char trace[32];
+static int trace_len;
+
+static void mark(char c)
+{
+    trace[trace_len++] = c;
+    trace[trace_len] = '\0';
+}
+
+static void mark_entry(void *p)
+{
+    mark((char)(rt_ubase_t)p);
+}
+
+static rt_thread_t spawn(char c, rt_uint8_t prio, void (*entry)(void *))
+{
+    rt_thread_t t = rt_thread_create("k", entry, (void *)(rt_ubase_t)c, 1024, prio, 10);
+
+    uassert_not_null(t);
+    return t;
+}
+
+/* Higher priority preempts at startup; lower runs once the caller sleeps. */
+static void test_preemption(void)
+{
+    trace_len = 0;
+    trace[0] = '\0';
+    rt_thread_startup(spawn('h', UTEST_THR_PRIORITY - 1, mark_entry));
+    mark('u');
+    rt_thread_startup(spawn('l', UTEST_THR_PRIORITY + 1, mark_entry));
+    mark('v');
+    rt_thread_mdelay(1);
+    uassert_str_equal(trace, "huvl");
+}
+
+/* RT-Thread 5.3 puts a woken thread at the head of its priority's queue. */
+static void test_same_priority_wake_order(void)
+{
+    trace_len = 0;
+    trace[0] = '\0';
+    rt_enter_critical();
+    rt_thread_startup(spawn('a', 5, mark_entry));
+    rt_thread_startup(spawn('b', 5, mark_entry));
+    rt_exit_critical();
+    uassert_str_equal(trace, "ba");
+}
+
+static void test_delay_and_tick(void)
+{
+    rt_tick_t t0 = rt_tick_get();
+
+    uassert_int_equal(rt_thread_delay(5), RT_EOK);
+    uassert_int_equal(rt_tick_get() - t0, 5);
+    uassert_int_equal(rt_thread_mdelay(3), RT_EOK);
+    uassert_int_equal(rt_tick_get() - t0, 8);
+}
+
+static int fired;
+static void on_timer(void *p)
+{
+    fired++;
+    uassert_int_equal(rt_interrupt_get_nest(), 1);
+}
+
+static void test_timers(void)
+{
+    rt_timer_t periodic = rt_timer_create("tp", on_timer, RT_NULL, 4, RT_TIMER_FLAG_PERIODIC);
+    rt_tick_t t0 = rt_tick_get();
+
+    fired = 0;
+    rt_timer_start(periodic);
+    rt_thread_delay(13);
+    uassert_int_equal(fired, 3);
+    rt_timer_stop(periodic);
+    rt_thread_delay(10);
+    uassert_int_equal(fired, 3);
+    rt_timer_delete(periodic);
+    uassert_int_equal(rt_tick_get() - t0, 23);
+}
+
+static struct rt_semaphore sem;
+
+static void sem_waiter(void *p)
+{
+    rt_err_t err = rt_sem_take(&sem, RT_WAITING_FOREVER);
+
+    mark(err == RT_EOK ? (char)(rt_ubase_t)p : err == RT_ERROR ? 'E' : '?');
+}
+
+static void test_semaphore(void)
+{
+    rt_tick_t t0;
+
+    rt_sem_init(&sem, "ks", 0, RT_IPC_FLAG_PRIO);
+    t0 = rt_tick_get();
+    uassert_int_equal(rt_sem_take(&sem, 6), -RT_ETIMEOUT);
+    uassert_int_equal(rt_tick_get() - t0, 6);
+    uassert_int_equal(rt_get_errno(), -RT_ETIMEOUT);
+
+    trace_len = 0;
+    trace[0] = '\0';
+    rt_thread_startup(spawn('1', UTEST_THR_PRIORITY - 1, sem_waiter));
+    rt_thread_startup(spawn('2', UTEST_THR_PRIORITY - 2, sem_waiter));
+    uassert_int_equal(rt_list_len(&sem.parent.suspend_thread), 2);
+    rt_sem_release(&sem);           /* PRIO queue: the priority-18 waiter first */
+    uassert_str_equal(trace, "2");
+    rt_sem_detach(&sem);            /* the other one wakes with RT_ERROR */
+    uassert_str_equal(trace, "2E");
+}
+
+static void test_interrupt_context(void)
+{
+    rt_thread_t t = spawn('i', UTEST_THR_PRIORITY - 1, mark_entry);
+
+    rt_set_errno(-RT_EBUSY);
+    rt_interrupt_enter();
+    rt_set_errno(-RT_EIO);          /* lands in the global errno */
+    uassert_int_equal(rt_get_errno(), -RT_EIO);
+    trace_len = 0;
+    trace[0] = '\0';
+    rt_thread_startup(t);
+    uassert_str_equal(trace, "");   /* no switch inside the handler... */
+    rt_interrupt_leave();
+    uassert_str_equal(trace, "i");  /* ...but on the way out */
+    uassert_int_equal(rt_get_errno(), -RT_EBUSY);
+}
+
+static void test_objects_and_heap(void)
+{
+    rt_timer_t t;
+    char *out = RT_NULL;
+    void *p;
+    long live = host_heap_live_blocks();
+
+    host_heap_fail_after(1);
+    p = rt_malloc(8);
+    uassert_not_null(p);
+    uassert_null(rt_malloc(8));
+    host_heap_fail_after(-1);
+    rt_free(p);
+    uassert_int_equal(host_heap_live_blocks(), live);
+
+    t = rt_timer_create("kfind", on_timer, RT_NULL, 1, 0);
+    uassert_ptr_equal(rt_object_find("kfind", RT_Object_Class_Timer), t);
+    uassert_false(rt_object_is_systemobject(&t->parent));
+    rt_timer_delete(t);
+    uassert_null(rt_object_find("kfind", RT_Object_Class_Timer));
+    uassert_ptr_equal(rt_thread_find("utest"), rt_thread_self());
+
+    host_capture_begin();
+    uassert_int_equal(msh_exec("no_such_cmd x", 13), -RT_ERROR);
+    host_capture_end(&out);
+    uassert_str_equal(out, "no_such_cmd: command not found.\n");
+    rt_free(out);
+}
+
+/* "list mempool" reads the pool fields (here of a hand-made pool object). */
+static void test_list_mempool(void)
+{
+    struct rt_mempool mp;
+    char *out = RT_NULL;
+
+    rt_memset(&mp, 0, sizeof(mp));
+    rt_object_init(&mp.parent, RT_Object_Class_MemPool, "kpool");
+    mp.block_size = 16;
+    mp.block_total_count = 12;
+    mp.block_free_count = 3;
+    rt_list_init(&mp.suspend_thread);
+    rt_list_insert_before(&mp.suspend_thread, &rt_thread_self()->tlist);
+    host_capture_begin();
+    uassert_int_equal(msh_exec("list mempool", 12), 0);
+    host_capture_end(&out);
+    rt_list_remove(&rt_thread_self()->tlist);
+    rt_object_detach(&mp.parent);
+    uassert_not_null(rt_strstr(out, "\nkpool            0016  0012  0003 1:utest\n"));
+    rt_free(out);
+}
+
+static void testcase(void)
+{
+    UTEST_UNIT_RUN(test_preemption);
+    UTEST_UNIT_RUN(test_same_priority_wake_order);
+    UTEST_UNIT_RUN(test_delay_and_tick);
+    UTEST_UNIT_RUN(test_timers);
+    UTEST_UNIT_RUN(test_semaphore);
+    UTEST_UNIT_RUN(test_interrupt_context);
+    UTEST_UNIT_RUN(test_objects_and_heap);
+    UTEST_UNIT_RUN(test_list_mempool);
+}
+UTEST_TC_EXPORT(testcase, "host.kernel.selftest", RT_NULL, RT_NULL, 10);

@@ -1,0 +1,291 @@
+/*
+ * Shared helpers of the rtt-mempool C test suite.
+ *
+ * The test files use only RT-Thread's public API and utest, so that they build
+ * both against the project's host test kernel and inside a real RT-Thread 5.3
+ * image. Everything here is static (one test case per translation unit).
+ */
+#ifndef TC_MEMPOOL_COMMON_H__
+#define TC_MEMPOOL_COMMON_H__
+
+#include <rtthread.h>
+#include <rthw.h>
+#include "utest.h"
+
+/* The library's header defines RTT_MEMPOOL_HARDENED when the package does not
+ * pass it on the command line; the kernel's C mempool ships no such header. */
+#if !defined(RTT_MEMPOOL_HARDENED) && defined(__has_include)
+#if __has_include("rtt_mempool.h")
+#include "rtt_mempool.h"
+#endif
+#endif
+
+#ifndef UTEST_THR_PRIORITY
+#ifdef FINSH_THREAD_PRIORITY
+#define UTEST_THR_PRIORITY FINSH_THREAD_PRIORITY
+#else
+#define UTEST_THR_PRIORITY 20
+#endif
+#endif
+
+/* Priorities relative to the thread that runs the test case (0 is highest). */
+#define TC_PRIO_HIGHER      (UTEST_THR_PRIORITY - 2)
+#define TC_PRIO_LOWER       (UTEST_THR_PRIORITY + 2)
+#define TC_PRIO_ABOVE(n)    (UTEST_THR_PRIORITY - (n))
+
+#define TC_STACK_SIZE       2048
+#define TC_TIMESLICE        5
+#define TC_TIMEOUT          10
+
+/* Bound for every wait on another thread: one second worth of ticks. */
+#define TC_WAIT_TICKS       ((rt_tick_t)RT_TICK_PER_SECOND)
+
+/* One block's slot in a pool: the aligned block plus its pointer header. */
+#define TC_SLOT(block_size) (RT_ALIGN((rt_size_t)(block_size), RT_ALIGN_SIZE) + sizeof(rt_uint8_t *))
+
+/*
+ * A static buffer with RT_ALIGN_SIZE bytes of slack: tc_aligned() gives its
+ * first RT_ALIGN_SIZE-aligned byte (a union alone does not guarantee 8-byte
+ * alignment on i386, where doubles are 4-byte aligned inside aggregates).
+ */
+#define TC_BUFFER(name, n)                                                     \
+    static union                                                               \
+    {                                                                          \
+        rt_uint8_t b[(n) + RT_ALIGN_SIZE];                                     \
+        void *p;                                                               \
+        double d;                                                              \
+    } name
+
+static inline void *tc_aligned(void *p)
+{
+    return (void *)RT_ALIGN((rt_ubase_t)p, (rt_ubase_t)RT_ALIGN_SIZE);
+}
+
+/* Region bytes for exactly n blocks: rt_mp_init aligns the size down to
+ * RT_ALIGN_SIZE, so n slots are rounded up to it. */
+#define TC_POOL_BYTES(n, block_size) RT_ALIGN((rt_size_t)(n) * TC_SLOT(block_size), RT_ALIGN_SIZE)
+
+/* The number of blocks RT-Thread's rt_mp_init makes from a region. */
+static inline rt_size_t tc_expected_count(rt_size_t size, rt_size_t block_size)
+{
+    return RT_ALIGN_DOWN(size, RT_ALIGN_SIZE) / TC_SLOT(block_size);
+}
+
+/* Address of block k of a pool whose region starts at start. */
+static inline void *tc_block_addr(void *start, rt_size_t block_size, rt_size_t k)
+{
+    return (rt_uint8_t *)start + k * TC_SLOT(block_size) + sizeof(rt_uint8_t *);
+}
+
+/* Does the pool hand out [block, block + block_size) inside its region? */
+static inline int tc_block_in_pool(const struct rt_mempool *mp, const void *block)
+{
+    const rt_uint8_t *b = (const rt_uint8_t *)block;
+    const rt_uint8_t *s = (const rt_uint8_t *)mp->start_address;
+
+    if (b == RT_NULL || b < s + sizeof(rt_uint8_t *))
+        return 0;
+    if ((rt_size_t)(b - s) + mp->block_size > mp->size)
+        return 0;
+    return 1;
+}
+
+/* Is block a slot boundary of the pool (block k's user pointer for some k)? */
+static inline int tc_block_on_slot(const struct rt_mempool *mp, const void *block)
+{
+    rt_size_t off;
+
+    if (!tc_block_in_pool(mp, block))
+        return 0;
+    off = (rt_size_t)((const rt_uint8_t *)block - (const rt_uint8_t *)mp->start_address)
+          - sizeof(rt_uint8_t *);
+    return (off % (mp->block_size + sizeof(rt_uint8_t *))) == 0;
+}
+
+/* Detach a static pool left live by a failed unit (flag tells whether it is). */
+static inline void tc_mp_drop(struct rt_mempool *mp, int *live)
+{
+    if (*live)
+        rt_mp_detach(mp);
+    *live = 0;
+}
+
+/* Number of threads suspended on a pool. */
+static inline int tc_waiters(struct rt_mempool *mp)
+{
+    int n = 0;
+    rt_list_t *node;
+
+    rt_enter_critical();
+    for (node = mp->suspend_thread.next; node != &mp->suspend_thread && n < 1000; node = node->next)
+        n++;
+    rt_exit_critical();
+    return n;
+}
+
+/* An assertion that also ends the current unit when it fails, for checks whose
+ * failure would make the following code crash or hang. */
+#define TC_REQUIRE(cond)                                                       \
+    do {                                                                       \
+        int tc_ok_ = (cond) ? 1 : 0;                                           \
+        utest_assert(tc_ok_, __FILE__, __LINE__, __func__,                     \
+                     "(" #cond ") is false");                                  \
+        if (!tc_ok_)                                                           \
+            return;                                                            \
+    } while (0)
+
+/*
+ * RT-Thread 5.3's utest resets the failure count at the start of every unit
+ * and judges the test case only by the last one. TC_UNIT_RUN runs a unit with
+ * UTEST_UNIT_RUN and remembers whether it failed; TC_UNITS_DONE runs a final
+ * unit that fails when any earlier one did, so the test case is reported as
+ * FAILED whichever unit failed.
+ */
+static rt_uint32_t tc_failed_units;
+
+static inline void tc_all_units_passed(void)
+{
+    uassert_int_equal(tc_failed_units, 0);
+    tc_failed_units = 0;
+}
+
+#define TC_UNIT_RUN(fn)                                                        \
+    do {                                                                       \
+        UTEST_UNIT_RUN(fn);                                                    \
+        if (utest_handle_get()->failed_num != 0)                               \
+            tc_failed_units++;                                                 \
+    } while (0)
+
+#define TC_UNITS_DONE() UTEST_UNIT_RUN(tc_all_units_passed)
+
+/* Sleep a tick at a time until *flag == value or max_ticks have passed. */
+static inline int tc_wait_flag(volatile int *flag, int value, rt_tick_t max_ticks)
+{
+    rt_tick_t waited = 0;
+
+    while (*flag != value && waited < max_ticks)
+    {
+        rt_thread_delay(1);
+        waited++;
+    }
+    return *flag == value;
+}
+
+/*
+ * A thread that calls rt_mp_alloc(mp, wait) once and records the result.
+ * state: 0 created, 1 inside rt_mp_alloc, 2 returned.
+ */
+struct tc_waiter
+{
+    rt_mp_t          mp;
+    rt_int32_t       wait;
+    volatile int     state;
+    void *volatile   block;
+    volatile rt_err_t err;
+    volatile rt_tick_t t_begin;
+    volatile rt_tick_t t_end;
+    volatile int    *seq;       /* shared return counter, or RT_NULL */
+    volatile int     order;     /* value of *seq when this waiter returned */
+    rt_thread_t      tid;
+};
+
+static inline void tc_waiter_entry(void *arg)
+{
+    struct tc_waiter *w = (struct tc_waiter *)arg;
+    void *block;
+
+    w->t_begin = rt_tick_get();
+    w->state = 1;
+    block = rt_mp_alloc(w->mp, w->wait);
+    w->err = rt_get_errno();
+    w->t_end = rt_tick_get();
+    w->block = block;
+    if (w->seq != RT_NULL)
+    {
+        w->order = *w->seq;
+        *w->seq = *w->seq + 1;
+    }
+    w->state = 2;
+}
+
+/* Create and start a waiter; returns RT_EOK when the thread was started. */
+static inline rt_err_t tc_waiter_start(struct tc_waiter *w, const char *name, rt_mp_t mp,
+                                       rt_int32_t wait, rt_uint8_t prio, volatile int *seq)
+{
+    w->mp = mp;
+    w->wait = wait;
+    w->state = 0;
+    w->block = RT_NULL;
+    w->err = RT_EOK;
+    w->t_begin = 0;
+    w->t_end = 0;
+    w->seq = seq;
+    w->order = -1;
+    w->tid = rt_thread_create(name, tc_waiter_entry, w, TC_STACK_SIZE, prio, TC_TIMESLICE);
+    if (w->tid == RT_NULL)
+        return -RT_ENOMEM;
+    return rt_thread_startup(w->tid);
+}
+
+/* Wait (bounded) for a waiter to return from rt_mp_alloc. */
+static inline int tc_waiter_join(struct tc_waiter *w)
+{
+    if (w->tid == RT_NULL)
+        return 1;
+    if (tc_wait_flag(&w->state, 2, TC_WAIT_TICKS))
+    {
+        /* give the thread the chance to finish its exit path */
+        rt_thread_delay(1);
+        w->tid = RT_NULL;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Cleanup for a waiter of a failing test: wait a little for it to return (the
+ * caller detaches or deletes its pool first, which wakes it), then delete it
+ * if it never did.
+ */
+static inline void tc_waiter_reap(struct tc_waiter *w)
+{
+    if (w->tid != RT_NULL && !tc_wait_flag(&w->state, 2, 10))
+        rt_thread_delete(w->tid);
+    else if (w->tid != RT_NULL)
+        rt_thread_delay(1);
+    w->tid = RT_NULL;
+}
+
+/* Fill byte i of block k with a pattern that differs between blocks. */
+static inline rt_uint8_t tc_pattern(rt_size_t k, rt_size_t i)
+{
+    return (rt_uint8_t)(k * 31u + i * 7u + 1u);
+}
+
+static inline void tc_fill(void *block, rt_size_t len, rt_size_t k)
+{
+    rt_size_t i;
+    rt_uint8_t *p = (rt_uint8_t *)block;
+
+    for (i = 0; i < len; i++)
+        p[i] = tc_pattern(k, i);
+}
+
+static inline int tc_check(const void *block, rt_size_t len, rt_size_t k)
+{
+    rt_size_t i;
+    const rt_uint8_t *p = (const rt_uint8_t *)block;
+
+    for (i = 0; i < len; i++)
+        if (p[i] != tc_pattern(k, i))
+            return 0;
+    return 1;
+}
+
+/* Is the object registered under name the given object? */
+static inline int tc_found(const char *name, void *obj)
+{
+    return rt_object_find(name, RT_Object_Class_MemPool) == (rt_object_t)obj;
+}
+
+#endif /* TC_MEMPOOL_COMMON_H__ */
