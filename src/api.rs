@@ -72,29 +72,142 @@ fn is_live_pool(mp: *mut rt_mempool) -> bool {
     unsafe { kernel::is_mempool(mp) }
 }
 
-/// Sets errno to `error`, reports `problem` and returns `error` (for the `rt_err_t` calls).
-fn refuse(function: &CStr, problem: &CStr, error: rt_err_t) -> rt_err_t {
+/// Why a call was refused. The errno and the console text follow from it, so that each call
+/// site is one small call (this is most of what keeps the library as small as the C version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Misuse {
+    NullArgument,
+    MisalignedObject,
+    NotAPool,
+    CreatedPool,
+    StaticPool,
+    InterruptContext,
+    AlreadyInitialized,
+    CannotWait,
+    SuspendRefused,
+    NoMemory,
+    BadSize,
+    TooSmall,
+    Overflow,
+    NotPoolBlock,
+    NotBlockStart,
+    NotAllocated,
+    Corrupted,
+}
+
+const _: () = assert!(
+    Misuse::Corrupted as usize == 16,
+    "Misuse::text's table has a row per variant"
+);
+
+impl From<PoolError> for Misuse {
+    fn from(error: PoolError) -> Misuse {
+        match error {
+            PoolError::InvalidArgument | PoolError::Exhausted => Misuse::BadSize,
+            PoolError::TooSmall => Misuse::TooSmall,
+            PoolError::Overflow => Misuse::Overflow,
+            PoolError::OutsidePool => Misuse::NotPoolBlock,
+            PoolError::NotBlockStart => Misuse::NotBlockStart,
+            PoolError::NotAllocated => Misuse::NotAllocated,
+            PoolError::Corrupted => Misuse::Corrupted,
+        }
+    }
+}
+
+impl Misuse {
+    fn errno(self) -> rt_err_t {
+        match self {
+            Misuse::NoMemory => -kernel::ENOMEM,
+            Misuse::Corrupted | Misuse::SuspendRefused => -kernel::ERROR,
+            _ => -kernel::EINVAL,
+        }
+    }
+
+    fn text(self) -> &'static CStr {
+        // A table rather than a match: LLVM turns a match into a jump table of address loads,
+        // several times larger.
+        const TEXTS: [&CStr; 17] = [
+            c"null argument",
+            c"misaligned pool object",
+            c"not a live mempool",
+            c"created pool: use rt_mp_delete",
+            c"static pool: use rt_mp_detach",
+            c"interrupt context",
+            c"already initialized",
+            c"cannot suspend here",
+            c"kernel refused to suspend",
+            c"out of memory",
+            c"bad size or address",
+            c"region too small",
+            c"size overflow",
+            c"not a block of a pool",
+            c"not the start of a block",
+            c"block not allocated (double free?)",
+            c"pool memory corrupted",
+        ];
+        // The enum has exactly as many variants as the table has rows (checked below), so
+        // the index is in range and the lookup has no panic path.
+        TEXTS[self as usize]
+    }
+}
+
+/// Sets errno, reports the misuse and returns the error code (for the `rt_err_t` calls).
+#[cold]
+#[inline(never)]
+fn refuse(function: &'static CStr, misuse: Misuse) -> rt_err_t {
+    let error = misuse.errno();
     kernel::set_errno(error);
-    kernel::report(function, problem);
+    kernel::report(function, misuse.text());
     error
 }
 
-/// Sets errno to `error`, reports `problem` and returns RT_NULL (for the pointer calls).
-fn refuse_null<T>(function: &CStr, problem: &CStr, error: rt_err_t) -> *mut T {
-    refuse(function, problem, error);
+/// [`refuse`] for the calls that return a pointer: RT_NULL.
+#[cold]
+#[inline(never)]
+fn refuse_null<T>(function: &'static CStr, misuse: Misuse) -> *mut T {
+    refuse(function, misuse);
     core::ptr::null_mut()
 }
 
-fn describe(error: PoolError) -> &'static CStr {
-    match error {
-        PoolError::InvalidArgument => c"invalid size, block size or address",
-        PoolError::TooSmall => c"region too small for one block",
-        PoolError::Overflow => c"size overflows",
-        PoolError::Exhausted => c"no free block",
-        PoolError::OutsidePool => c"pointer outside the pool",
-        PoolError::NotBlockStart => c"pointer into the middle of a block",
-        PoolError::NotAllocated => c"block is not allocated (double free?)",
-        PoolError::Corrupted => c"pool memory corrupted",
+/// Fills in a pool whose region is laid out and whose object is registered or allocated:
+/// the part `rt_mp_init` and `rt_mp_create` share.
+///
+/// # Safety
+///
+/// `mp` must be valid for writes and not yet used by other threads; `region` must own the
+/// geometry's memory.
+unsafe fn set_up(mp: *mut rt_mempool, geometry: &Geometry, size: usize, mut region: RawRegion) {
+    let state = pool::init(geometry, &mut region);
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        (*mp).start_address = region.pointer(geometry.start()).cast();
+        (*mp).size = size as rt_size_t;
+        (*mp).block_size = geometry.block_size() as rt_size_t;
+        (*mp).block_total_count = geometry.total() as rt_size_t;
+        kernel::init_sync(mp);
+        store(mp, &state, &region);
+    }
+}
+
+/// Wakes every waiter of a pool that is going away (their `rt_mp_alloc` returns RT_NULL with
+/// thread error RT_ERROR) and, for a static pool, unregisters it under the same lock, as the
+/// C version does. Returns whether a waiter was woken, so the caller reschedules once the
+/// pool is gone.
+///
+/// # Safety
+///
+/// `mp` must be a live pool; `detach_object` only for a static one.
+unsafe fn release_waiters(mp: *mut rt_mempool, detach_object: bool) -> bool {
+    // SAFETY: `mp` is a live pool, so its lock is initialised.
+    let _lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock; the caller says whether the object is static.
+    unsafe {
+        let woke = kernel::wake_all_with_error(mp);
+        if detach_object {
+            kernel::object_detach(mp);
+        }
+        woke
     }
 }
 
@@ -136,10 +249,10 @@ pub unsafe extern "C" fn rt_mp_init(
 ) -> rt_err_t {
     const F: &CStr = c"rt_mp_init";
     if mp.is_null() || name.is_null() || start.is_null() {
-        return refuse(F, c"null argument", -kernel::EINVAL);
+        return refuse(F, Misuse::NullArgument);
     }
     if (mp as usize) % core::mem::align_of::<rt_mempool>() != 0 {
-        return refuse(F, c"misaligned pool object", -kernel::EINVAL);
+        return refuse(F, Misuse::MisalignedObject);
     }
     let layout = match Geometry::for_region(
         start as usize,
@@ -148,29 +261,21 @@ pub unsafe extern "C" fn rt_mp_init(
         kernel::ALIGN_SIZE,
     ) {
         Ok(layout) => layout,
-        Err(error) => return refuse(F, describe(error), -kernel::EINVAL),
+        Err(error) => return refuse(F, error.into()),
     };
     if kernel::is_registered_pool(mp) {
-        return refuse(
-            F,
-            c"pool is initialized already (detach it first)",
-            -kernel::EINVAL,
-        );
+        return refuse(F, Misuse::AlreadyInitialized);
     }
-    let geometry = layout.geometry;
-    // SAFETY: the caller guarantees `start` is ours for `size` bytes; the geometry lies
-    // inside it.
-    let mut region = unsafe { RawRegion::new(start.cast()) };
-    let state = pool::init(&geometry, &mut region);
-    // SAFETY: `mp` is valid for writes and unregistered (checked above); `name` is a string.
+    // SAFETY: `mp` is valid for writes and unregistered (checked above); `name` is a string;
+    // the caller guarantees `start` is ours for `size` bytes and the geometry lies inside it.
     unsafe {
         kernel::object_init(mp, name);
-        (*mp).start_address = start;
-        (*mp).size = layout.size as rt_size_t;
-        (*mp).block_size = geometry.block_size() as rt_size_t;
-        (*mp).block_total_count = geometry.total() as rt_size_t;
-        kernel::init_sync(mp);
-        store(mp, &state, &region);
+        set_up(
+            mp,
+            &layout.geometry,
+            layout.size,
+            RawRegion::new(start.cast()),
+        );
     }
     kernel::EOK
 }
@@ -195,26 +300,14 @@ pub unsafe extern "C" fn rt_mp_init(
 pub unsafe extern "C" fn rt_mp_detach(mp: *mut rt_mempool) -> rt_err_t {
     const F: &CStr = c"rt_mp_detach";
     if !is_live_pool(mp) {
-        return refuse(F, c"not a memory pool", -kernel::EINVAL);
+        return refuse(F, Misuse::NotAPool);
     }
     // SAFETY: `mp` is a live pool.
     if !unsafe { kernel::is_static(mp) } {
-        return refuse(
-            F,
-            c"pool was created with rt_mp_create: use rt_mp_delete",
-            -kernel::EINVAL,
-        );
+        return refuse(F, Misuse::CreatedPool);
     }
-    // SAFETY: `mp` is a live pool, so its lock is initialised.
-    let lock = unsafe { PoolLock::acquire(mp) };
-    // SAFETY: under the pool lock; detaching a registered static object.
-    let woke = unsafe {
-        let woke = kernel::wake_all_with_error(mp);
-        kernel::object_detach(mp);
-        woke
-    };
-    drop(lock);
-    if woke {
+    // SAFETY: a live static pool.
+    if unsafe { release_waiters(mp, true) } {
         kernel::schedule();
     }
     kernel::EOK
@@ -245,8 +338,11 @@ pub unsafe extern "C" fn rt_mp_create(
     block_size: rt_size_t,
 ) -> *mut rt_mempool {
     const F: &CStr = c"rt_mp_create";
-    if name.is_null() || kernel::in_interrupt() {
-        return refuse_null(F, c"null name or interrupt context", -kernel::EINVAL);
+    if name.is_null() {
+        return refuse_null(F, Misuse::NullArgument);
+    }
+    if kernel::in_interrupt() {
+        return refuse_null(F, Misuse::InterruptContext);
     }
     let heap = match Geometry::for_count(
         block_count as usize,
@@ -254,12 +350,12 @@ pub unsafe extern "C" fn rt_mp_create(
         kernel::ALIGN_SIZE,
     ) {
         Ok(heap) => heap,
-        Err(error) => return refuse_null(F, describe(error), -kernel::EINVAL),
+        Err(error) => return refuse_null(F, error.into()),
     };
     // SAFETY: `name` is a string; thread context checked above.
     let mp = unsafe { kernel::object_allocate(name) };
     if mp.is_null() {
-        return refuse_null(F, c"no memory for the pool object", -kernel::ENOMEM);
+        return refuse_null(F, Misuse::NoMemory);
     }
     // SAFETY: thread context.
     let start = unsafe { kernel::heap_alloc(heap.bytes) };
@@ -273,22 +369,12 @@ pub unsafe extern "C" fn rt_mp_create(
                 kernel::heap_free(start);
                 kernel::object_delete(mp);
             }
-            return refuse_null(F, c"no memory for the blocks", -kernel::ENOMEM);
+            return refuse_null(F, Misuse::NoMemory);
         }
     };
-    // SAFETY: the heap block is ours and exactly the geometry's size.
-    let mut region = unsafe { RawRegion::new(start) };
-    let state = pool::init(&geometry, &mut region);
     // SAFETY: `mp` is a fresh object of the right size, not yet visible to other threads
-    // through anything but its name.
-    unsafe {
-        (*mp).start_address = start.cast();
-        (*mp).size = heap.bytes as rt_size_t;
-        (*mp).block_size = geometry.block_size() as rt_size_t;
-        (*mp).block_total_count = geometry.total() as rt_size_t;
-        kernel::init_sync(mp);
-        store(mp, &state, &region);
-    }
+    // through anything but its name; the heap block is ours and exactly the geometry's size.
+    unsafe { set_up(mp, &geometry, heap.bytes, RawRegion::new(start)) };
     mp
 }
 
@@ -313,24 +399,17 @@ pub unsafe extern "C" fn rt_mp_create(
 pub unsafe extern "C" fn rt_mp_delete(mp: *mut rt_mempool) -> rt_err_t {
     const F: &CStr = c"rt_mp_delete";
     if kernel::in_interrupt() {
-        return refuse(F, c"called from interrupt context", -kernel::EINVAL);
+        return refuse(F, Misuse::InterruptContext);
     }
     if !is_live_pool(mp) {
-        return refuse(F, c"not a memory pool", -kernel::EINVAL);
+        return refuse(F, Misuse::NotAPool);
     }
     // SAFETY: `mp` is a live pool.
     if unsafe { kernel::is_static(mp) } {
-        return refuse(
-            F,
-            c"pool was set up with rt_mp_init: use rt_mp_detach",
-            -kernel::EINVAL,
-        );
+        return refuse(F, Misuse::StaticPool);
     }
-    // SAFETY: `mp` is a live pool, so its lock is initialised.
-    let lock = unsafe { PoolLock::acquire(mp) };
-    // SAFETY: under the pool lock.
-    let woke = unsafe { kernel::wake_all_with_error(mp) };
-    drop(lock);
+    // SAFETY: a live created pool.
+    let woke = unsafe { release_waiters(mp, false) };
     // SAFETY: a created pool: its memory came from the heap and its object from
     // rt_object_allocate; the woken waiters return without touching the pool.
     unsafe {
@@ -442,7 +521,7 @@ pub unsafe extern "C" fn rt_mp_free_sethook(hook: rt_mp_hook_t) {
 pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     const F: &CStr = c"rt_mp_alloc";
     if !is_live_pool(mp) {
-        return refuse_null(F, c"not a memory pool", -kernel::EINVAL);
+        return refuse_null(F, Misuse::NotAPool);
     }
     let mut remaining = time;
     let mut checked_context = false;
@@ -455,7 +534,7 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
             Ok(view) => view,
             Err(error) => {
                 drop(lock);
-                return refuse_null(F, describe(error), -kernel::ERROR);
+                return refuse_null(F, error.into());
             }
         };
         match pool::alloc(&geometry, &mut state, &mut region, mp as usize) {
@@ -471,7 +550,7 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
             Err(PoolError::Exhausted) => {}
             Err(error) => {
                 drop(lock);
-                return refuse_null(F, describe(error), -kernel::ERROR);
+                return refuse_null(F, error.into());
             }
         }
         if remaining == 0 {
@@ -485,29 +564,21 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
             // meanwhile, so try again before waiting.
             drop(lock);
             if !kernel::may_block() {
-                return refuse_null(
-                    F,
-                    c"cannot wait here (interrupt, scheduler locked)",
-                    -kernel::EINVAL,
-                );
+                return refuse_null(F, Misuse::CannotWait);
             }
             checked_context = true;
             continue;
         }
         let Some(waiter) = Waiter::current() else {
             drop(lock);
-            return refuse_null(F, c"cannot wait before the scheduler runs", -kernel::EINVAL);
+            return refuse_null(F, Misuse::CannotWait);
         };
         let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
         let before = kernel::tick();
         // SAFETY: under the pool lock, on the running thread.
         if !unsafe { waiter.suspend_on(mp, ticks) } {
             drop(lock);
-            return refuse_null(
-                F,
-                c"the kernel refused to suspend the thread",
-                -kernel::ERROR,
-            );
+            return refuse_null(F, Misuse::SuspendRefused);
         }
         drop(lock);
         kernel::schedule();
@@ -552,14 +623,14 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
         return;
     }
     if (block as usize) % WORD != 0 || (block as usize) < WORD {
-        refuse(F, describe(PoolError::NotBlockStart), -kernel::EINVAL);
+        refuse(F, Misuse::NotBlockStart);
         return;
     }
     // SAFETY: the caller guarantees the word before `block` is readable, and it is aligned.
     let owner = unsafe { block.cast::<usize>().sub(1).read() };
     let mp = owner as *mut rt_mempool;
     if !pool::is_valid_owner(owner) || !is_live_pool(mp) {
-        refuse(F, describe(PoolError::NotAllocated), -kernel::EINVAL);
+        refuse(F, Misuse::NotAllocated);
         return;
     }
     // SAFETY: `mp` is a live pool.
@@ -577,7 +648,7 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
     });
     if let Err(error) = freed {
         drop(lock);
-        refuse(F, describe(error), -kernel::EINVAL);
+        refuse(F, error.into());
         return;
     }
     // SAFETY: under the pool lock; the C version hands the block to the first waiter here.
