@@ -1,7 +1,7 @@
 # rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
 # Both install what is missing (Debian packages, Rust targets) and say so.
 
-.PHONY: all demo test bench header qemu-test setup fmt clippy clean
+.PHONY: all demo test bench fuzz header qemu-test setup fmt clippy clean
 
 all: test
 
@@ -27,6 +27,11 @@ qemu-test:
 # Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
 bench:
 	@scripts/bench.sh
+
+# The model-based pool test under libFuzzer for FUZZ_SECONDS (default 60); needs nightly.
+fuzz:
+	@command -v cargo-fuzz >/dev/null || { echo "fuzz: installing cargo-fuzz"; cargo install cargo-fuzz --locked; }
+	cd fuzz && cargo +nightly fuzz run pool_ops -- -max_total_time=$${FUZZ_SECONDS:-60}
 
 # Regenerates include/rtt_mempool.h with cbindgen.
 header:

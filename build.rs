@@ -45,6 +45,10 @@ fn main() {
     for (name, _) in KERNEL_CFGS {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
+    if env::var_os("CARGO_FEATURE_CAPI").is_none() {
+        // The pool logic alone needs no kernel headers.
+        return;
+    }
 
     let kernel_flags = kernel_flags(&manifest);
     let compiler = cc::Build::new().get_compiler();

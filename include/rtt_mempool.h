@@ -76,6 +76,7 @@ rt_err_t rt_mp_init(struct rt_mempool *mp, const char *name, void *start, rt_siz
  */
 rt_err_t rt_mp_detach(struct rt_mempool *mp);
 
+#if defined(RT_USING_HEAP)
 /*
  Creates a pool of `block_count` blocks of `block_size` bytes on the kernel heap.
 
@@ -96,7 +97,9 @@ rt_err_t rt_mp_detach(struct rt_mempool *mp);
  RT-Thread allocates too little), or a call from interrupt context.
  */
 struct rt_mempool *rt_mp_create(const char *name, rt_size_t block_count, rt_size_t block_size);
+#endif
 
+#if defined(RT_USING_HEAP)
 /*
  Deletes a pool made by [`rt_mp_create`] and returns its memory to the heap. Threads
  waiting on it wake up and their `rt_mp_alloc` returns RT_NULL.
@@ -116,7 +119,9 @@ struct rt_mempool *rt_mp_create(const char *name, rt_size_t block_count, rt_size
  set up by `rt_mp_init` (use `rt_mp_detach`) and from interrupt context.
  */
 rt_err_t rt_mp_delete(struct rt_mempool *mp);
+#endif
 
+#if defined(RT_HOOK_USING_FUNC_PTR)
 /*
  Sets the function called after every successful allocation, with the pool and the block.
  RT_NULL removes it.
@@ -135,7 +140,9 @@ rt_err_t rt_mp_delete(struct rt_mempool *mp);
  As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`.
  */
 void rt_mp_alloc_sethook(rt_mp_hook_t hook);
+#endif
 
+#if defined(RT_HOOK_USING_FUNC_PTR)
 /*
  Sets the function called for every block given back, with the pool and the block.
  RT_NULL removes it.
@@ -155,6 +162,7 @@ void rt_mp_alloc_sethook(rt_mp_hook_t hook);
  called after the block was accepted, so a refused `rt_mp_free` calls no hook.
  */
 void rt_mp_free_sethook(rt_mp_hook_t hook);
+#endif
 
 /*
  Takes a block from the pool. With `time == 0` it returns at once; with a positive `time`

@@ -55,6 +55,11 @@ scripts/setup.sh host
 check fmt cargo fmt --all -- --check
 check clippy-host cargo clippy --workspace --target i686-unknown-linux-gnu --all-targets -- -D warnings
 check clippy-firmware cargo clippy -p rtt-mempool --release --target armv7a-none-eabi -- -D warnings
+# The API docs build without warnings (every export also carries a C example: see versions).
+check doc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p rtt-mempool --target i686-unknown-linux-gnu
+# Cargo.toml, package.json and CHANGELOG.md agree on the version; package.json and Kconfig fit
+# RT-Thread's package index and "RT-Thread online packages" menu (kconfiglib).
+check versions python3 scripts/check_package.py
 # The Rust unit and property tests, the C suite on the host kernel and memp_sample (32-bit).
 stage host-32bit cargo test --target i686-unknown-linux-gnu
 # The pool logic's tests on 64-bit too.

@@ -24,12 +24,12 @@ extern crate std;
 
 pub mod pool;
 
-#[cfg(not(test))]
+#[cfg(all(feature = "capi", not(test)))]
 mod api;
-#[cfg(not(test))]
+#[cfg(all(feature = "capi", not(test)))]
 mod kernel;
 
-#[cfg(not(test))]
+#[cfg(all(feature = "capi", not(test)))]
 pub use api::*;
 
 #[cfg(all(not(test), target_os = "none"))]
@@ -43,7 +43,7 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "capi"))]
 mod header_tests {
     extern crate std;
 

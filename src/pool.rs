@@ -511,5 +511,8 @@ impl SlotMemory for RawRegion {
     }
 }
 
+#[cfg(any(test, feature = "model"))]
+pub mod model;
+
 #[cfg(test)]
 mod tests;

@@ -439,90 +439,18 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0
     }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
-/// Random alloc/free sequences, with misuse mixed in, against a model: counts agree, no block
-/// is handed out twice, every block is inside the pool at its slot, misuse changes nothing,
-/// and the free list stays consistent.
+/// Random init/alloc/free sequences with misuse mixed in, checked against the model (see
+/// `pool::model`): a bounded run here, long runs with the cargo-fuzz target in `fuzz/`.
 #[test]
 fn model_based_random_sequences() {
     let runs = if cfg!(miri) { 6 } else { 300 };
     let steps = if cfg!(miri) { 60 } else { 400 };
     for seed in 1..=runs {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
-        let align = [WORD, 8, 16][rng.below(3)].max(WORD);
-        let block_size = 1 + rng.below(70);
-        let size = 64 + rng.below(1500);
-        let Ok(layout) = Geometry::for_region(0x1000, size, block_size, align) else {
-            continue;
-        };
-        let mut pool = TestPool::new(size, block_size, align);
-        assert_eq!(pool.geometry.total(), layout.geometry.total());
-        let total = pool.geometry.total();
-        let mut live: Vec<usize> = Vec::new();
-        let mut freed_order: Vec<usize> = Vec::new();
-        let mut never_used = 0usize;
-        let mut ever: BTreeSet<usize> = BTreeSet::new();
-        for _ in 0..steps {
-            let before = pool.state;
-            match rng.below(10) {
-                0..=4 => match pool.alloc() {
-                    Ok(block) => {
-                        let expected = freed_order.pop().unwrap_or_else(|| {
-                            never_used += 1;
-                            pool.block(never_used - 1)
-                        });
-                        assert_eq!(block, expected, "seed {seed}: address order");
-                        assert!(!live.contains(&block), "seed {seed}: handed out twice");
-                        assert!(pool.geometry.slot_of_block(block).is_ok());
-                        live.push(block);
-                        ever.insert(block);
-                    }
-                    Err(e) => {
-                        assert_eq!(e, PoolError::Exhausted);
-                        assert_eq!(live.len(), total);
-                        assert_eq!(pool.state, before);
-                    }
-                },
-                5..=7 if !live.is_empty() => {
-                    let block = live.swap_remove(rng.below(live.len()));
-                    pool.free(block).unwrap();
-                    freed_order.push(block);
-                }
-                _ => {
-                    // Misuse: a freed block, a block's middle, an unused slot, outside.
-                    let bad = match rng.below(4) {
-                        0 if !freed_order.is_empty() => freed_order[rng.below(freed_order.len())],
-                        1 if !live.is_empty() => {
-                            live[rng.below(live.len())] + WORD * (1 + rng.below(2))
-                        }
-                        2 if never_used < total => {
-                            pool.block(never_used + rng.below(total - never_used))
-                        }
-                        _ => pool.geometry.end() + WORD * rng.below(8),
-                    };
-                    if !live.contains(&bad) {
-                        assert!(pool.free(bad).is_err(), "seed {seed}: misuse accepted");
-                        assert_eq!(pool.state, before, "seed {seed}: misuse changed the pool");
-                    }
-                }
-            }
-            assert_eq!(
-                pool.state.free,
-                total - live.len(),
-                "seed {seed}: free count"
-            );
-            let report = pool.check();
-            assert_eq!(report.fault, None, "seed {seed}");
-            assert_eq!(report.listed, freed_order.len());
-            assert_eq!(report.never_used, total - never_used);
-            for &b in &live {
-                assert!(pool.is_allocated(b));
-            }
-        }
+        let input: Vec<u8> = (0..steps * 2 + 4).map(|_| rng.next() as u8).collect();
+        let summary = super::model::run(&input);
+        assert!(summary.steps > 0 || summary.total == 0, "seed {seed}: nothing ran");
     }
 }
