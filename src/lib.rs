@@ -18,6 +18,7 @@
 
 #![no_std]
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 #[cfg(not(target_os = "none"))]
 extern crate std;

@@ -62,7 +62,11 @@ pub fn run(input: &[u8]) -> Summary {
                     });
                     assert_eq!(b, expected, "address order");
                     assert!(!live.contains(&b), "block handed out twice");
-                    assert_eq!(geometry.slot_of_block(b), Ok(b - WORD), "block off its slot");
+                    assert_eq!(
+                        geometry.slot_of_block(b),
+                        Ok(b - WORD),
+                        "block off its slot"
+                    );
                     live.push(b);
                 }
                 Err(e) => {
@@ -84,7 +88,10 @@ pub fn run(input: &[u8]) -> Summary {
                     _ => geometry.end() + WORD * (arg % 8),
                 };
                 if !live.contains(&bad) {
-                    assert!(free(&geometry, &mut state, &mut memory, owner, bad).is_err(), "misuse accepted");
+                    assert!(
+                        free(&geometry, &mut state, &mut memory, owner, bad).is_err(),
+                        "misuse accepted"
+                    );
                     assert_eq!(state, before, "misuse changed the pool");
                 }
             }
@@ -101,7 +108,7 @@ pub fn run(input: &[u8]) -> Summary {
             assert!(!is_allocated(&geometry, &state, &memory, b));
         }
     }
-    drop(memory);
+    // The region borrows `words` by pointer: keep the buffer alive until here.
     drop(words);
     Summary { total, steps }
 }

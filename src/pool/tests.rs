@@ -4,7 +4,6 @@
 extern crate std;
 
 use super::*;
-use std::collections::BTreeSet;
 use std::vec;
 use std::vec::Vec;
 
@@ -292,10 +291,8 @@ fn blocks_are_whole_and_distinct() {
     for (i, &b) in blocks.iter().enumerate() {
         for offset in (0..pool.geometry.block_size()).step_by(WORD) {
             // SAFETY: as above.
-            assert_eq!(
-                unsafe { region.pointer(b + offset).cast::<usize>().read() },
-                i
-            );
+            let word = unsafe { region.pointer(b + offset).cast::<usize>().read() };
+            assert_eq!(word, i);
         }
         assert_eq!(
             region.header(b - WORD),
@@ -451,6 +448,9 @@ fn model_based_random_sequences() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ seed);
         let input: Vec<u8> = (0..steps * 2 + 4).map(|_| rng.next() as u8).collect();
         let summary = super::model::run(&input);
-        assert!(summary.steps > 0 || summary.total == 0, "seed {seed}: nothing ran");
+        assert!(
+            summary.steps > 0 || summary.total == 0,
+            "seed {seed}: nothing ran"
+        );
     }
 }
