@@ -15,12 +15,18 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 use crate::kernel::{self, rt_err_t, rt_int32_t, rt_mempool, rt_size_t, PoolLock, Waiter};
 use crate::pool::{self, Geometry, PoolError, PoolState, RawRegion, WORD};
 
-/// Reads the pool bookkeeping out of the C struct.
+/// Reads the pool bookkeeping out of the C struct, after checking (again, now under the lock)
+/// that it is still a live pool: another thread may have detached it since the caller's first
+/// look.
 ///
 /// # Safety
 ///
-/// `mp` must be a live pool, under its lock.
-unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), PoolError> {
+/// `mp` must point to a pool object (live or detached), under its lock.
+unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), Misuse> {
+    // SAFETY: guaranteed by the caller.
+    if !unsafe { kernel::is_mempool(mp) } {
+        return Err(Misuse::NotAPool);
+    }
     // SAFETY: guaranteed by the caller.
     let (start, block_size, total, head, free) = unsafe {
         (
@@ -31,8 +37,8 @@ unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), 
             (*mp).block_free_count as usize,
         )
     };
-    let geometry = Geometry::with_count(start as usize, block_size, total)
-        .map_err(|_| PoolError::Corrupted)?;
+    let geometry =
+        Geometry::with_count(start as usize, block_size, total).map_err(|_| Misuse::Corrupted)?;
     // SAFETY: a live pool owns its region (rt_mp_init's contract or rt_mp_create's heap
     // block) and, under the pool lock, nothing else touches the slot headers.
     let region = unsafe { RawRegion::new(start) };
@@ -532,9 +538,9 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
         // SAFETY: under the pool lock.
         let (geometry, mut state, mut region) = match unsafe { load(mp) } {
             Ok(view) => view,
-            Err(error) => {
+            Err(misuse) => {
                 drop(lock);
-                return refuse_null(F, error.into());
+                return refuse_null(F, misuse);
             }
         };
         match pool::alloc(&geometry, &mut state, &mut region, mp as usize) {
@@ -639,7 +645,7 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
     let freed = unsafe { load(mp) }.and_then(|(geometry, mut state, mut region)| {
         #[cfg(rtt_paranoid)]
         if !pool::is_allocated(&geometry, &state, &region, block as usize) {
-            return Err(PoolError::NotAllocated);
+            return Err(Misuse::NotAllocated);
         }
         pool::free(&geometry, &mut state, &mut region, owner, block as usize)?;
         // SAFETY: under the pool lock.
@@ -648,7 +654,7 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
     });
     if let Err(error) = freed {
         drop(lock);
-        refuse(F, error.into());
+        refuse(F, error);
         return;
     }
     // SAFETY: under the pool lock; the C version hands the block to the first waiter here.
