@@ -502,6 +502,65 @@ pub unsafe extern "C" fn rt_mp_free_sethook(hook: rt_mp_hook_t) {
     store_hook(&FREE_HOOK, hook);
 }
 
+/// One attempt of `rt_mp_alloc`.
+enum Take {
+    Block(*mut c_void),
+    /// The pool is empty. Its lock is still held, so that the caller can queue itself
+    /// before a free could miss it.
+    Empty(PoolLock),
+}
+
+/// Takes a block under the pool lock, or returns the lock when the pool is empty.
+///
+/// Out of line on purpose, like [`give_back`]: the pool view lives in this frame, which is gone
+/// by the time the caller waits in `rt_schedule` or runs the hook. RT-Thread's own sample runs
+/// its threads on 512-byte stacks, and an interrupt taken there saves its context on the same
+/// stack.
+///
+/// # Safety
+///
+/// `mp` must point to a pool object whose lock is initialised (live, or detached since).
+#[inline(never)]
+unsafe fn take(mp: *mut rt_mempool) -> Result<Take, Misuse> {
+    // SAFETY: guaranteed by the caller.
+    let lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock.
+    let (geometry, mut state, mut region) = unsafe { load(mp) }?;
+    match pool::alloc(&geometry, &mut state, &mut region, mp as usize) {
+        Ok(block) => {
+            // SAFETY: under the pool lock.
+            unsafe { store(mp, &state, &region) };
+            Ok(Take::Block(region.pointer(block).cast()))
+        }
+        Err(PoolError::Exhausted) => Ok(Take::Empty(lock)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Gives `block` back to `mp` under the pool lock and returns the lock still held, so that the
+/// caller hands the block to the first waiter before anyone else can take it. Out of line for
+/// the same reason as [`take`]: waking a thread goes deep into the scheduler.
+///
+/// # Safety
+///
+/// `mp` must point to a pool object whose lock is initialised (live, or detached since);
+/// `owner` is the header word of `block`.
+#[inline(never)]
+unsafe fn give_back(mp: *mut rt_mempool, owner: usize, block: usize) -> Result<PoolLock, Misuse> {
+    // SAFETY: guaranteed by the caller.
+    let lock = unsafe { PoolLock::acquire(mp) };
+    // SAFETY: under the pool lock.
+    let (geometry, mut state, mut region) = unsafe { load(mp) }?;
+    #[cfg(rtt_paranoid)]
+    if !pool::is_allocated(&geometry, &state, &region, block) {
+        return Err(Misuse::NotAllocated);
+    }
+    pool::free(&geometry, &mut state, &mut region, owner, block)?;
+    // SAFETY: under the pool lock.
+    unsafe { store(mp, &state, &region) };
+    Ok(lock)
+}
+
 /// Takes a block from the pool. With `time == 0` it returns at once; with a positive `time`
 /// it waits up to that many ticks, with `RT_WAITING_FOREVER` until a block is freed. Waiters
 /// are served first come, first served.
@@ -532,33 +591,17 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
     let mut remaining = time;
     let mut checked_context = false;
     loop {
-        // SAFETY: `mp` is a live pool: it was checked above and, after waking, the thread
-        // error tells whether it went away.
-        let lock = unsafe { PoolLock::acquire(mp) };
-        // SAFETY: under the pool lock.
-        let (geometry, mut state, mut region) = match unsafe { load(mp) } {
-            Ok(view) => view,
-            Err(misuse) => {
-                drop(lock);
-                return refuse_null(F, misuse);
-            }
-        };
-        match pool::alloc(&geometry, &mut state, &mut region, mp as usize) {
-            Ok(block) => {
-                // SAFETY: under the pool lock.
-                unsafe { store(mp, &state, &region) };
-                drop(lock);
-                let block = region.pointer(block).cast::<c_void>();
+        // SAFETY: `mp` was a live pool at the check above; `take` checks again under the
+        // lock, and after waking the thread error tells whether it went away.
+        let lock = match unsafe { take(mp) } {
+            Ok(Take::Block(block)) => {
                 #[cfg(rtt_hook)]
                 call_hook(&ALLOC_HOOK, mp, block);
                 return block;
             }
-            Err(PoolError::Exhausted) => {}
-            Err(error) => {
-                drop(lock);
-                return refuse_null(F, error.into());
-            }
-        }
+            Ok(Take::Empty(lock)) => lock,
+            Err(misuse) => return refuse_null(F, misuse),
+        };
         if remaining == 0 {
             drop(lock);
             kernel::set_errno(-kernel::ETIMEOUT);
@@ -639,25 +682,15 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
         refuse(F, Misuse::NotAllocated);
         return;
     }
-    // SAFETY: `mp` is a live pool.
-    let lock = unsafe { PoolLock::acquire(mp) };
-    // SAFETY: under the pool lock.
-    let freed = unsafe { load(mp) }.and_then(|(geometry, mut state, mut region)| {
-        #[cfg(rtt_paranoid)]
-        if !pool::is_allocated(&geometry, &state, &region, block as usize) {
-            return Err(Misuse::NotAllocated);
+    // SAFETY: `mp` is a live pool (checked above; `give_back` checks again under the lock).
+    let lock = match unsafe { give_back(mp, owner, block as usize) } {
+        Ok(lock) => lock,
+        Err(misuse) => {
+            refuse(F, misuse);
+            return;
         }
-        pool::free(&geometry, &mut state, &mut region, owner, block as usize)?;
-        // SAFETY: under the pool lock.
-        unsafe { store(mp, &state, &region) };
-        Ok(())
-    });
-    if let Err(error) = freed {
-        drop(lock);
-        refuse(F, error);
-        return;
-    }
-    // SAFETY: under the pool lock; the C version hands the block to the first waiter here.
+    };
+    // SAFETY: under the pool lock; as the C version, the block goes to the first waiter.
     let woke = unsafe { kernel::has_waiters(mp) && kernel::wake_first(mp) };
     drop(lock);
     #[cfg(rtt_hook)]

@@ -151,7 +151,7 @@ static void test_free_from_another_thread(void)
 
     blk_to_free = b1;
     blk_freer_done = 0;
-    freer = rt_thread_create("tmfr", blk_freer_entry, RT_NULL, TC_STACK_SIZE, TC_PRIO_LOWER, TC_TIMESLICE);
+    freer = tc_thread_create("tmfr", blk_freer_entry, RT_NULL, TC_PRIO_LOWER);
     TC_REQUIRE(freer != RT_NULL);
     rt_thread_startup(freer);
     uassert_true(tc_wait_flag(&blk_freer_done, 1, TC_WAIT_TICKS));
@@ -171,14 +171,14 @@ static rt_err_t utest_tc_init(void)
 {
     blk_live = 0;
     blk_w.tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&blk_mp, &blk_live);
     tc_waiter_reap(&blk_w);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

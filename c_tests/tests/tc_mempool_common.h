@@ -37,6 +37,74 @@
 #define TC_TIMESLICE        5
 #define TC_TIMEOUT          10
 
+/*
+ * SMP: the suite checks single-CPU scheduling properties (a woken thread of
+ * higher priority runs before the waking call returns; a ready thread of lower
+ * priority does not run while the test thread runs). With RT_USING_SMP they
+ * hold per CPU, so, as RT-Thread's own utests do (src/utest/messagequeue_tc.c),
+ * every test case's init binds the test thread to TC_CPU (tc_pin_self), every
+ * thread a test creates is bound to it before it starts (tc_thread_create), and
+ * every cleanup unbinds the test thread again (tc_unpin_self; RT_CPUS_NR as the
+ * cpu means "no binding", the state utest creates its thread in). Without SMP
+ * these do nothing. CPU 0 in particular: on SMP rt_tick_get() is CPU 0's tick,
+ * so only there does "interrupts off, no tick passes" hold (misuse_context).
+ */
+#define TC_CPU 0
+
+/* Bind thread t (not yet started, or the caller itself) to TC_CPU. */
+static inline rt_err_t tc_bind(rt_thread_t t)
+{
+#ifdef RT_USING_SMP
+    return rt_thread_control(t, RT_THREAD_CTRL_BIND_CPU, (void *)(rt_ubase_t)TC_CPU);
+#else
+    (void)t;
+    return RT_EOK;
+#endif
+}
+
+/* Bind the test thread to TC_CPU and make sure it runs there; for init. */
+static inline rt_err_t tc_pin_self(void)
+{
+#ifdef RT_USING_SMP
+    int i;
+    rt_err_t err = tc_bind(rt_thread_self());
+
+    if (err != RT_EOK)
+        return err;
+    /* a running thread bound to another CPU moves at its next reschedule */
+    for (i = 0; i < 10 && rt_hw_cpu_id() != TC_CPU; i++)
+        rt_thread_delay(1);
+    return rt_hw_cpu_id() == TC_CPU ? RT_EOK : -RT_ERROR;
+#else
+    return RT_EOK;
+#endif
+}
+
+/* Undo tc_pin_self; for cleanup, after the test case's threads are gone. */
+static inline rt_err_t tc_unpin_self(void)
+{
+#ifdef RT_USING_SMP
+    return rt_thread_control(rt_thread_self(), RT_THREAD_CTRL_BIND_CPU,
+                             (void *)(rt_ubase_t)RT_CPUS_NR);
+#else
+    return RT_EOK;
+#endif
+}
+
+/* rt_thread_create with the suite's stack and time slice, bound to TC_CPU. */
+static inline rt_thread_t tc_thread_create(const char *name, void (*entry)(void *),
+                                           void *arg, rt_uint8_t prio)
+{
+    rt_thread_t t = rt_thread_create(name, entry, arg, TC_STACK_SIZE, prio, TC_TIMESLICE);
+
+    if (t != RT_NULL && tc_bind(t) != RT_EOK)
+    {
+        rt_thread_delete(t);
+        t = RT_NULL;
+    }
+    return t;
+}
+
 /* Bound for every wait on another thread: one second worth of ticks. */
 #define TC_WAIT_TICKS       ((rt_tick_t)RT_TICK_PER_SECOND)
 
@@ -108,6 +176,31 @@ static inline void tc_mp_drop(struct rt_mempool *mp, int *live)
     if (*live)
         rt_mp_detach(mp);
     *live = 0;
+}
+
+/*
+ * Is the live pool struct *a the same as *b (a copy taken before a call that
+ * must leave the pool as it was)? On a single CPU: byte for byte. On SMP:
+ * every field but the spinlock, since a ticket lock's counters move each time
+ * the lock is taken and released, also by a call that changes nothing. (A
+ * struct that is not a live pool, such as a detached one, is compared byte for
+ * byte everywhere: nothing may take its lock.)
+ */
+static inline int tc_mp_same(const struct rt_mempool *a, const struct rt_mempool *b)
+{
+#ifdef RT_USING_SMP
+    return rt_memcmp(&a->parent, &b->parent, sizeof(a->parent)) == 0
+           && a->start_address == b->start_address
+           && a->size == b->size
+           && a->block_size == b->block_size
+           && a->block_list == b->block_list
+           && a->block_total_count == b->block_total_count
+           && a->block_free_count == b->block_free_count
+           && a->suspend_thread.next == b->suspend_thread.next
+           && a->suspend_thread.prev == b->suspend_thread.prev;
+#else
+    return rt_memcmp(a, b, sizeof(*a)) == 0;
+#endif
 }
 
 /* Number of threads suspended on a pool. */
@@ -221,7 +314,7 @@ static inline rt_err_t tc_waiter_start(struct tc_waiter *w, const char *name, rt
     w->t_end = 0;
     w->seq = seq;
     w->order = -1;
-    w->tid = rt_thread_create(name, tc_waiter_entry, w, TC_STACK_SIZE, prio, TC_TIMESLICE);
+    w->tid = tc_thread_create(name, tc_waiter_entry, w, prio);
     if (w->tid == RT_NULL)
         return -RT_ENOMEM;
     return rt_thread_startup(w->tid);

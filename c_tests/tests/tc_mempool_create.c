@@ -158,13 +158,13 @@ static rt_err_t utest_tc_init(void)
 {
     cr_mp = RT_NULL;
     cr_mp2 = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     cr_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -168,13 +168,13 @@ static rt_err_t utest_tc_init(void)
     dt_dyn = RT_NULL;
     for (i = 0; i < DT_N; i++)
         dt_w[i].tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     dt_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

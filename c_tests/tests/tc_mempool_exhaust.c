@@ -206,13 +206,13 @@ static void test_single_block_pool(void)
 static rt_err_t utest_tc_init(void)
 {
     ex_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&ex_mp, &ex_live);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

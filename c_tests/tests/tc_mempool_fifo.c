@@ -159,13 +159,13 @@ static rt_err_t utest_tc_init(void)
     fifo_live = 0;
     for (i = 0; i < FIFO_N; i++)
         fifo_w[i].tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     fifo_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -83,13 +83,13 @@ static void test_calls_through_pointers(void)
 static rt_err_t utest_tc_init(void)
 {
     hd_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&hd_mp, &hd_live);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

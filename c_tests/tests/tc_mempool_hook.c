@@ -185,13 +185,13 @@ static rt_err_t utest_tc_init(void)
     hk_live = 0;
     hk_dyn = RT_NULL;
     hk_w.tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     hk_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

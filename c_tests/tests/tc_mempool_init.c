@@ -254,7 +254,7 @@ static rt_err_t utest_tc_init(void)
 {
     init_mp_live = 0;
     init_mp2_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
@@ -265,7 +265,7 @@ static rt_err_t utest_tc_cleanup(void)
         rt_mp_detach(&init_mp2);
     init_mp_live = 0;
     init_mp2_live = 0;
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -121,13 +121,13 @@ static void test_free_in_isr(void)
 static rt_err_t utest_tc_init(void)
 {
     isr_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&isr_mp, &isr_live);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

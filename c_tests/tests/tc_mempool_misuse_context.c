@@ -151,13 +151,13 @@ static void test_no_wait_needed(void)
 static rt_err_t utest_tc_init(void)
 {
     mx_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&mx_mp, &mx_live);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -140,7 +140,7 @@ static void test_create_in_isr(void)
 static rt_err_t utest_tc_init(void)
 {
     mc_mp = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
@@ -151,7 +151,7 @@ static rt_err_t utest_tc_cleanup(void)
     if (mc_mp != RT_NULL)
         rt_mp_delete(mc_mp);
     mc_mp = RT_NULL;
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -77,7 +77,7 @@ static void mf_refused(void *bad)
 
     uassert_int_equal(err, -RT_EINVAL);
     uassert_int_equal(mf_mp.block_free_count, before.block_free_count);
-    uassert_int_equal(rt_memcmp(&before, &mf_mp, sizeof(before)), 0);
+    uassert_true(tc_mp_same(&before, &mf_mp));
     for (k = 0; k < 16; k++)
         if (headers[k] != *(void **)(start + k * TC_SLOT(MF_BS)))
             same = 0;
@@ -266,13 +266,13 @@ static rt_err_t utest_tc_init(void)
 {
     mf_live = 0;
     mf_live2 = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     mf_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

@@ -180,13 +180,13 @@ static rt_err_t utest_tc_init(void)
     mo_live = 0;
     mo_dyn = RT_NULL;
     mo_sem_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     mo_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

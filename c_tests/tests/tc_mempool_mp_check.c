@@ -244,13 +244,13 @@ static rt_err_t utest_tc_init(void)
     mck_live = 0;
     mck_live2 = 0;
     mck_w.tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     mck_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

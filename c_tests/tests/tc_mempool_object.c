@@ -147,13 +147,13 @@ static rt_err_t utest_tc_init(void)
 #ifdef RT_USING_SEMAPHORE
     ob_sem_live = 0;
 #endif
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     ob_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

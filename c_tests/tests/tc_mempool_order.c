@@ -228,13 +228,13 @@ static void test_fill_every_block(void)
 static rt_err_t utest_tc_init(void)
 {
     order_live = 0;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tc_mp_drop(&order_mp, &order_live);
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)

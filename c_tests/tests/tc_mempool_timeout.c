@@ -183,13 +183,13 @@ static rt_err_t utest_tc_init(void)
     tmo_live = 0;
     tmo_w[0].tid = RT_NULL;
     tmo_w[1].tid = RT_NULL;
-    return RT_EOK;
+    return tc_pin_self();
 }
 
 static rt_err_t utest_tc_cleanup(void)
 {
     tmo_reset();
-    return RT_EOK;
+    return tc_unpin_self();
 }
 
 static void testcase(void)
