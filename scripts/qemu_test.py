@@ -301,15 +301,17 @@ def build(rtt_root, args):
 # qemu session
 # --------------------------------------------------------------------------
 class Qemu:
-    def __init__(self, timeout):
+    def __init__(self, timeout, image_dir=OUT, smp=2, extra_args=()):
+        """Boots image_dir/rtthread.bin with image_dir/sd.bin as SD card (scripts/qemu_bench.py
+        passes its own folder, one CPU and -icount)."""
         self.buf = ''
         self.lock = threading.Lock()
         self.deadline = time.time() + timeout
         self.timed_out = False
-        cmd = ['qemu-system-arm', '-M', 'vexpress-a9', '-smp', 'cpus=2',
-               '-kernel', os.path.join(OUT, 'rtthread.bin'), '-nographic',
-               '-drive', 'if=sd,format=raw,file=' + os.path.join(OUT, 'sd.bin'),
-               '-monitor', 'none', '-serial', 'stdio']
+        cmd = ['qemu-system-arm', '-M', 'vexpress-a9', '-smp', 'cpus=%d' % smp,
+               '-kernel', os.path.join(image_dir, 'rtthread.bin'), '-nographic',
+               '-drive', 'if=sd,format=raw,file=' + os.path.join(image_dir, 'sd.bin'),
+               '-monitor', 'none', '-serial', 'stdio'] + list(extra_args)
         self.cmdline = ' '.join(cmd)
         env = dict(os.environ)
         env.setdefault('QEMU_AUDIO_DRV', 'none')  # the board's sound device needs no host audio
