@@ -17,32 +17,47 @@ use crate::pool::{self, Geometry, PoolError, PoolState, RawRegion, WORD};
 
 /// Reads the pool bookkeeping out of the C struct, after checking (again, now under the lock)
 /// that it is still a live pool: another thread may have detached it since the caller's first
-/// look.
+/// look. The geometry fields are the ones `set_up` validated and stored; nothing but this
+/// module writes them while the pool is live.
 ///
 /// # Safety
 ///
 /// `mp` must point to a pool object (live or detached), under its lock.
+#[inline(always)]
 unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), Misuse> {
     // SAFETY: guaranteed by the caller.
-    if !unsafe { kernel::is_mempool(mp) } {
-        return Err(Misuse::NotAPool);
-    }
-    // SAFETY: guaranteed by the caller.
-    let (start, block_size, total, head, free) = unsafe {
-        (
-            (*mp).start_address.cast::<u8>(),
+    unsafe {
+        if !kernel::is_mempool(mp) {
+            return Err(Misuse::NotAPool);
+        }
+        let start = (*mp).start_address.cast::<u8>();
+        let geometry = Geometry::from_laid_out(
+            start as usize,
             (*mp).block_size as usize,
             (*mp).block_total_count as usize,
-            (*mp).block_list as usize,
-            (*mp).block_free_count as usize,
-        )
-    };
-    let geometry =
-        Geometry::with_count(start as usize, block_size, total).map_err(|_| Misuse::Corrupted)?;
-    // SAFETY: a live pool owns its region (rt_mp_init's contract or rt_mp_create's heap
-    // block) and, under the pool lock, nothing else touches the slot headers.
-    let region = unsafe { RawRegion::new(start) };
-    Ok((geometry, PoolState { head, free }, region))
+        );
+        let state = PoolState {
+            head: (*mp).block_list as usize,
+            free: (*mp).block_free_count as usize,
+        };
+        // A live pool owns its region (rt_mp_init's contract or rt_mp_create's heap block)
+        // and, under the pool lock, nothing else touches the slot headers.
+        Ok((geometry, state, RawRegion::new(start)))
+    }
+}
+
+/// [`load`] for code that walks the free list and so must not trust the geometry fields:
+/// `mp_check`, which is run precisely when memory may have been overwritten.
+///
+/// # Safety
+///
+/// As for [`load`].
+unsafe fn load_checked(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), Misuse> {
+    // SAFETY: guaranteed by the caller.
+    let (geometry, state, region) = unsafe { load(mp) }?;
+    Geometry::with_count(geometry.start(), geometry.block_size(), geometry.total())
+        .map(|geometry| (geometry, state, region))
+        .map_err(|_| Misuse::Corrupted)
 }
 
 /// Writes the bookkeeping back.
@@ -269,7 +284,10 @@ pub unsafe extern "C" fn rt_mp_init(
         Ok(layout) => layout,
         Err(error) => return refuse(F, error.into()),
     };
-    if kernel::is_registered_pool(mp) {
+    // Only an object whose class byte says "static MemPool" can be a registered pool; the
+    // registry walk (O(pools), with the scheduler locked) confirms it.
+    // SAFETY: `mp` is valid for writes, so readable, and aligned (checked above).
+    if unsafe { kernel::is_mempool(mp) } && kernel::is_registered_pool(mp) {
         return refuse(F, Misuse::AlreadyInitialized);
     }
     // SAFETY: `mp` is valid for writes and unregistered (checked above); `name` is a string;
@@ -512,15 +530,16 @@ enum Take {
 
 /// Takes a block under the pool lock, or returns the lock when the pool is empty.
 ///
-/// Out of line on purpose, like [`give_back`]: the pool view lives in this frame, which is gone
-/// by the time the caller waits in `rt_schedule` or runs the hook. RT-Thread's own sample runs
-/// its threads on 512-byte stacks, and an interrupt taken there saves its context on the same
-/// stack.
+/// Stack use matters here as much as speed: RT-Thread's own sample runs its threads on
+/// 512-byte stacks, and an interrupt taken there saves its context on the same stack. Inlined,
+/// with the pool view in registers, `rt_mp_alloc` keeps a 40-byte frame while it waits in
+/// `rt_schedule` (the first version, with the view in memory, took 112 bytes in `rt_mp_free`
+/// and overflowed the sample's stack on SMP).
 ///
 /// # Safety
 ///
 /// `mp` must point to a pool object whose lock is initialised (live, or detached since).
-#[inline(never)]
+#[inline(always)]
 unsafe fn take(mp: *mut rt_mempool) -> Result<Take, Misuse> {
     // SAFETY: guaranteed by the caller.
     let lock = unsafe { PoolLock::acquire(mp) };
@@ -538,14 +557,14 @@ unsafe fn take(mp: *mut rt_mempool) -> Result<Take, Misuse> {
 }
 
 /// Gives `block` back to `mp` under the pool lock and returns the lock still held, so that the
-/// caller hands the block to the first waiter before anyone else can take it. Out of line for
-/// the same reason as [`take`]: waking a thread goes deep into the scheduler.
+/// caller hands the block to the first waiter before anyone else can take it. (`rt_mp_free`
+/// then reaches `rt_schedule` as a tail call, with no frame of its own left on the stack.)
 ///
 /// # Safety
 ///
 /// `mp` must point to a pool object whose lock is initialised (live, or detached since);
 /// `owner` is the header word of `block`.
-#[inline(never)]
+#[inline(always)]
 unsafe fn give_back(mp: *mut rt_mempool, owner: usize, block: usize) -> Result<PoolLock, Misuse> {
     // SAFETY: guaranteed by the caller.
     let lock = unsafe { PoolLock::acquire(mp) };
@@ -740,7 +759,7 @@ pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
         // SAFETY: a registered pool; its lock is initialised.
         let lock = unsafe { PoolLock::acquire(mp) };
         // SAFETY: under the pool lock.
-        let report = unsafe { load(mp) }
+        let report = unsafe { load_checked(mp) }
             .map(|(geometry, state, region)| pool::check(&geometry, &state, &region));
         // SAFETY: under the pool lock.
         let waiters = unsafe { kernel::waiter_count(mp) };

@@ -196,6 +196,19 @@ impl Geometry {
         Ok(geometry)
     }
 
+    /// The geometry of a pool this module laid out before (by [`Geometry::for_region`] or
+    /// [`Geometry::with_count`]), rebuilt from the fields it was stored in, without checking
+    /// them again: the allocation and free paths rebuild it on every call, and the
+    /// constructors already proved that `start + total * stride` fits. Use
+    /// [`Geometry::with_count`] for fields that may have been overwritten.
+    pub fn from_laid_out(start: usize, block_size: usize, total: usize) -> Geometry {
+        Geometry {
+            start,
+            block_size,
+            total,
+        }
+    }
+
     pub fn start(&self) -> usize {
         self.start
     }
@@ -224,6 +237,9 @@ impl Geometry {
     }
 
     /// The slot of the user pointer `block`, if `block` is exactly where a block starts.
+    /// Inlined: `rt_mp_free` calls it on every free, and a call would put the geometry on
+    /// the stack of a frame that stays there while the freeing thread wakes a waiter.
+    #[inline(always)]
     pub fn slot_of_block(&self, block: usize) -> Result<usize, PoolError> {
         let slot = block.wrapping_sub(WORD);
         if block < WORD || slot < self.start || slot >= self.end() {
