@@ -1,7 +1,7 @@
 # rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
 # Both install what is missing (Debian packages, Rust targets) and say so.
 
-.PHONY: all demo test bench fuzz header qemu-test setup fmt clippy clean
+.PHONY: all demo test bench fuzz header qemu-test qemu-test-smp setup fmt clippy clean
 
 all: test
 
@@ -23,6 +23,11 @@ test:
 qemu-test:
 	@scripts/setup.sh qemu
 	@python3 scripts/qemu_test.py
+
+# The same bed on an SMP build of the BSP (RT_USING_SMP, two CPUs).
+qemu-test-smp:
+	@scripts/setup.sh qemu
+	@QEMU_TEST_OUT=target/qemu-vexpress-a9-smp EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 $(EXTRA_CONFIG)" python3 scripts/qemu_test.py
 
 # Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
 bench:

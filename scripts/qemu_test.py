@@ -17,6 +17,7 @@ Environment:
   EXTRA_TESTS   directory of extra utest-style C files added to the image
   EXTRA_CONFIG  extra rtconfig.h defines, e.g. "RT_USING_SIGNALS RT_SIG_INFO_MAX=32"
   QEMU_TIMEOUT  time bound for the whole qemu session in seconds (default 300)
+  QEMU_TEST_OUT build folder (default target/qemu-vexpress-a9)
 """
 
 import argparse
@@ -30,7 +31,9 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BED_SRC = os.path.join(REPO, 'bsp', 'qemu-vexpress-a9')
-OUT = os.path.join(REPO, 'target', 'qemu-vexpress-a9')
+# QEMU_TEST_OUT: another build folder, so that several configurations (e.g. SMP) keep their
+# own copy of the BSP and stay incremental.
+OUT = os.path.join(REPO, os.environ.get('QEMU_TEST_OUT') or os.path.join('target', 'qemu-vexpress-a9'))
 BSP = os.path.join(OUT, 'bsp')
 BSP_NAME = 'qemu-vexpress-a9'
 

@@ -77,6 +77,9 @@ if [ -n "${EXTRA_TESTS:-}" ]; then
 fi
 if [ -n "${RTT_ROOT:-}" ]; then
     stage qemu python3 scripts/qemu_test.py
+    # The same bed on an SMP build (two CPUs): the pool then takes its spinlock.
+    stage qemu-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-smp \
+        EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
 else
     echo "SKIPPED: qemu-vexpress-a9 test bed (RT-Thread not present: set RTT_ROOT to an RT-Thread 5.3 tree to run the C suite and memp_sample on the real kernel)"
 fi

@@ -117,11 +117,6 @@ enum Misuse {
     Corrupted,
 }
 
-const _: () = assert!(
-    Misuse::Corrupted as usize == 16,
-    "Misuse::text's table has a row per variant"
-);
-
 impl From<PoolError> for Misuse {
     fn from(error: PoolError) -> Misuse {
         match error {
@@ -146,30 +141,32 @@ impl Misuse {
     }
 
     fn text(self) -> &'static CStr {
-        // A table rather than a match: LLVM turns a match into a jump table of address loads,
-        // several times larger.
-        const TEXTS: [&CStr; 17] = [
-            c"null argument",
-            c"misaligned pool object",
-            c"not a live mempool",
-            c"created pool: use rt_mp_delete",
-            c"static pool: use rt_mp_detach",
-            c"interrupt context",
-            c"already initialized",
-            c"cannot suspend here",
-            c"kernel refused to suspend",
-            c"out of memory",
-            c"bad size or address",
-            c"region too small",
-            c"size overflow",
-            c"not a block of a pool",
-            c"not the start of a block",
-            c"block not allocated (double free?)",
-            c"pool memory corrupted",
-        ];
-        // The enum has exactly as many variants as the table has rows (checked below), so
-        // the index is in range and the lookup has no panic path.
-        TEXTS[self as usize]
+        // One string of NUL-terminated texts and a byte offset per variant: a table of `&CStr`
+        // would spend eight bytes of pointer and length per row, and a `match` compiles to a
+        // jump table of address loads, larger still.
+        const TEXTS: &[u8] = b"null argument\0misaligned pool object\0not a live mempool\0\
+            created pool: use rt_mp_delete\0static pool: use rt_mp_detach\0interrupt context\0\
+            already initialized\0cannot suspend here\0kernel refused to suspend\0out of memory\0\
+            bad size or address\0region too small\0size overflow\0not a block of a pool\0\
+            not the start of a block\0block not allocated (double free?)\0pool memory corrupted\0";
+        const ROWS: usize = Misuse::Corrupted as usize + 1;
+        const OFFSETS: [u16; ROWS] = {
+            let mut offsets = [0u16; ROWS];
+            let (mut row, mut i) = (1, 0);
+            while i + 1 < TEXTS.len() {
+                if TEXTS[i] == 0 {
+                    assert!(row < ROWS, "more texts than Misuse variants");
+                    offsets[row] = (i + 1) as u16;
+                    row += 1;
+                }
+                i += 1;
+            }
+            assert!(row == ROWS, "a text per Misuse variant");
+            offsets
+        };
+        // SAFETY: every offset is the start of one of TEXTS' NUL-terminated entries (computed
+        // above at compile time), and the index is a variant of this enum, so below ROWS.
+        unsafe { CStr::from_ptr(TEXTS.as_ptr().add(OFFSETS[self as usize] as usize).cast()) }
     }
 }
 
