@@ -35,6 +35,7 @@ fn main() {
     for var in [
         "RTT_MEMPOOL_CFLAGS",
         "RTT_HOST_ALIGN_SIZE",
+        "RTT_HOST_PARANOID",
         "RTT_MEMPOOL_BLESS",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
@@ -91,6 +92,9 @@ fn kernel_flags(manifest: &Path) -> Vec<String> {
     )];
     if let Ok(align) = env::var("RTT_HOST_ALIGN_SIZE") {
         flags.push(format!("-DRT_ALIGN_SIZE={align}"));
+    }
+    if env::var("RTT_HOST_PARANOID").is_ok_and(|v| v == "1") {
+        flags.push("-DRTT_MEMPOOL_PARANOID_CHECKS".into());
     }
     flags
 }

@@ -29,7 +29,7 @@ fn main() {
         .to_path_buf();
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    for var in ["EXTRA_TESTS", "RTT_HOST_ALIGN_SIZE"] {
+    for var in ["EXTRA_TESTS", "RTT_HOST_ALIGN_SIZE", "RTT_HOST_PARANOID"] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     for dir in ["kernel/include", "kernel/src", "tests", "sample"] {
@@ -75,6 +75,11 @@ fn main() {
         .cargo_metadata(false);
     if let Ok(align) = env::var("RTT_HOST_ALIGN_SIZE") {
         build.define("RT_ALIGN_SIZE", align.as_str());
+    }
+    // The library's optional checks (Kconfig RTT_MEMPOOL_PARANOID_CHECKS), for the suite's
+    // test cases that only hold with them.
+    if env::var("RTT_HOST_PARANOID").is_ok_and(|v| v == "1") {
+        build.define("RTT_MEMPOOL_PARANOID_CHECKS", None);
     }
     build.compile(LIB);
 

@@ -70,6 +70,9 @@ for align in 4 16; do
     stage "host-align-$align" env RTT_HOST_ALIGN_SIZE=$align \
         cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
 done
+# And with the optional paranoid checks (Kconfig RTT_MEMPOOL_PARANOID_CHECKS).
+stage host-paranoid env RTT_HOST_PARANOID=1 \
+    cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
 stage miri scripts/miri.sh
 check firmware scripts/firmware_check.sh
 if [ -n "${EXTRA_TESTS:-}" ]; then
@@ -80,6 +83,9 @@ if [ -n "${RTT_ROOT:-}" ]; then
     # The same bed on an SMP build (two CPUs): the pool then takes its spinlock.
     stage qemu-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-smp \
         EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
+    # And with the optional paranoid checks.
+    stage qemu-paranoid env QEMU_TEST_OUT=target/qemu-vexpress-a9-paranoid \
+        EXTRA_CONFIG="RTT_MEMPOOL_PARANOID_CHECKS ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
 else
     echo "SKIPPED: qemu-vexpress-a9 test bed (RT-Thread not present: set RTT_ROOT to an RT-Thread 5.3 tree to run the C suite and memp_sample on the real kernel)"
 fi

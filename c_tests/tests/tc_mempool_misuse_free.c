@@ -221,6 +221,28 @@ static void test_garbage_header(void)
     uassert_true(mf_drain_is_sound(0));
     mf_reset();
 }
+
+/*
+ * A block from an earlier life of the same pool on the same memory: its header still
+ * holds the pool's address, and it lies on a slot of the new pool, so only the paranoid
+ * walk of the free list can tell that the new pool never handed it out.
+ */
+static void test_stale_block_after_reinit(void)
+{
+    void *first, *stale;
+
+    TC_REQUIRE(mf_setup());
+    first = rt_mp_alloc(&mf_mp, 0);
+    (void)rt_mp_alloc(&mf_mp, 0);
+    stale = rt_mp_alloc(&mf_mp, 0);
+    TC_REQUIRE(first != RT_NULL && stale != RT_NULL);
+    mf_reset();
+    TC_REQUIRE(mf_setup());
+    TC_REQUIRE(rt_mp_alloc(&mf_mp, 0) == first);
+    mf_refused(stale);
+    uassert_true(mf_drain_is_sound(1));
+    mf_reset();
+}
 #endif
 
 static void test_block_of_detached_pool(void)
@@ -283,6 +305,7 @@ static void testcase(void)
     TC_UNIT_RUN(test_pointer_no_pool_handed_out);
 #ifdef RTT_MEMPOOL_PARANOID_CHECKS
     TC_UNIT_RUN(test_garbage_header);
+    TC_UNIT_RUN(test_stale_block_after_reinit);
 #endif
     TC_UNIT_RUN(test_block_of_detached_pool);
     TC_UNIT_RUN(test_free_null);
