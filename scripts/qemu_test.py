@@ -573,6 +573,17 @@ def run_qemu(args, expected, result, timing):
             # a sample left blocked threads behind; let them settle before utest
             q.wait_quiet(len(q.text()), 1.0)
 
+        # ---- list mempool: the sample's pool, seen by the kernel's own msh command ----
+        start = len(q.text())
+        q.send('list mempool')
+        q.wait_quiet(start, 0.5)
+        listing = clean_lines(q.text()[start:], 'list mempool')
+        row = [line.split() for line in listing if line.split()[:1] == ['mp1']]
+        # RT-Thread prints name, block size, total, free, waiters: "mp1 0080  0048  0048 0"
+        ok = bool(row) and [int(v) for v in row[0][1:5]] == [80, 48, 48, 0]
+        result('list mempool', ok, 'mp1: block 80, total 48, free 48, no waiter' if ok
+               else 'unexpected listing: %r' % listing)
+
         # ---- utest ---------------------------------------------------------
         t2 = time.time()
         cases, raw, ran, done = run_utest(q)
