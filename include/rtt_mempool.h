@@ -158,8 +158,9 @@ void rt_mp_alloc_sethook(rt_mp_hook_t hook);
 
  # Compatibility
 
- As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`, except that the hook is
- called after the block was accepted, so a refused `rt_mp_free` calls no hook.
+ As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`: called at the same point,
+ before the block is given back. A free refused because the block's header names no live
+ pool calls no hook (RT-Thread would call it with that garbage pointer).
  */
 void rt_mp_free_sethook(rt_mp_hook_t hook);
 #endif
@@ -207,9 +208,11 @@ void *rt_mp_alloc(struct rt_mempool *mp, rt_int32_t time);
  As RT-Thread for blocks it handed out. Where RT-Thread corrupts its free list or writes
  through a garbage pointer, this refuses with errno -RT_EINVAL and changes nothing: a block
  freed twice, a pointer into the middle of a block, a pointer no pool handed out, a block of
- a detached or deleted pool. With `RTT_MEMPOOL_PARANOID_CHECKS` it also reads no memory a
- pool does not own (the pool pointer is looked up among the registered pools first) and
- catches stale blocks of a pool re-initialized on the same memory.
+ a detached pool. (Errno is -RT_ERROR if the pool's own memory is found corrupted.) A block
+ of a deleted pool is refused as long as the freed object's memory is not reused; with
+ `RTT_MEMPOOL_PARANOID_CHECKS` always, because the pool pointer is looked up among the
+ registered pools before anything is read through it, and stale blocks of a pool
+ re-initialized on the same memory are caught too.
  */
 void rt_mp_free(void *block);
 

@@ -16,18 +16,19 @@ use crate::kernel::{self, rt_err_t, rt_int32_t, rt_mempool, rt_size_t, PoolLock,
 use crate::pool::{self, Geometry, PoolError, PoolState, RawRegion, WORD};
 
 /// Reads the pool bookkeeping out of the C struct, after checking (again, now under the lock)
-/// that it is still a live pool: another thread may have detached it since the caller's first
-/// look. The geometry fields are the ones `set_up` validated and stored; nothing but this
-/// module writes them while the pool is live.
+/// that it is still a live pool: another thread may have detached or deleted it since the
+/// caller's first look. The geometry fields are the ones `set_up` validated and stored;
+/// nothing but this module writes them while the pool is live.
 ///
 /// # Safety
 ///
 /// `mp` must point to a pool object (live or detached), under its lock.
 #[inline(always)]
 unsafe fn load(mp: *mut rt_mempool) -> Result<(Geometry, PoolState, RawRegion), Misuse> {
-    // SAFETY: guaranteed by the caller.
+    // SAFETY: guaranteed by the caller; the geometry fields are those `set_up` stored from a
+    // validated geometry (a pool being created, or deleted, has a total of 0 and is refused).
     unsafe {
-        if !kernel::is_mempool(mp) {
+        if !kernel::is_mempool(mp) || (*mp).block_total_count == 0 {
             return Err(Misuse::NotAPool);
         }
         let start = (*mp).start_address.cast::<u8>();
@@ -209,24 +210,33 @@ unsafe fn set_up(mp: *mut rt_mempool, geometry: &Geometry, size: usize, mut regi
 }
 
 /// Wakes every waiter of a pool that is going away (their `rt_mp_alloc` returns RT_NULL with
-/// thread error RT_ERROR) and, for a static pool, unregisters it under the same lock, as the
-/// C version does. Returns whether a waiter was woken, so the caller reschedules once the
-/// pool is gone.
+/// thread error RT_ERROR) and takes the pool out of use under its lock: a static pool is
+/// unregistered there, as the C version does; a created pool is marked empty (total 0), so
+/// that nothing takes or returns a block while `rt_mp_delete` frees its memory. Refuses a pool
+/// that another thread took out of use first.
+///
+/// As in RT-Thread, the woken threads run at the next scheduling point: neither
+/// `rt_mp_detach` nor `rt_mp_delete` reschedules.
 ///
 /// # Safety
 ///
-/// `mp` must be a live pool; `detach_object` only for a static one.
-unsafe fn release_waiters(mp: *mut rt_mempool, detach_object: bool) -> bool {
-    // SAFETY: `mp` is a live pool, so its lock is initialised.
+/// `mp` must point to a pool object whose lock is initialised.
+unsafe fn release_waiters(mp: *mut rt_mempool) -> Result<(), Misuse> {
+    // SAFETY: guaranteed by the caller.
     let _lock = unsafe { PoolLock::acquire(mp) };
-    // SAFETY: under the pool lock; the caller says whether the object is static.
+    // SAFETY: under the pool lock; `load` checks the class and the total again.
     unsafe {
-        let woke = kernel::wake_all_with_error(mp);
-        if detach_object {
+        load(mp)?;
+        kernel::wake_all_with_error(mp);
+        if kernel::is_static(mp) {
             kernel::object_detach(mp);
+        } else {
+            (*mp).block_total_count = 0;
+            (*mp).block_free_count = 0;
+            (*mp).block_list = core::ptr::null_mut();
         }
-        woke
     }
+    Ok(())
 }
 
 /// Initializes a memory pool in memory the caller provides and registers it as a kernel
@@ -328,10 +338,10 @@ pub unsafe extern "C" fn rt_mp_detach(mp: *mut rt_mempool) -> rt_err_t {
         return refuse(F, Misuse::CreatedPool);
     }
     // SAFETY: a live static pool.
-    if unsafe { release_waiters(mp, true) } {
-        kernel::schedule();
+    match unsafe { release_waiters(mp) } {
+        Ok(()) => kernel::EOK,
+        Err(misuse) => refuse(F, misuse),
     }
-    kernel::EOK
 }
 
 /// Creates a pool of `block_count` blocks of `block_size` bytes on the kernel heap.
@@ -430,15 +440,14 @@ pub unsafe extern "C" fn rt_mp_delete(mp: *mut rt_mempool) -> rt_err_t {
         return refuse(F, Misuse::StaticPool);
     }
     // SAFETY: a live created pool.
-    let woke = unsafe { release_waiters(mp, false) };
-    // SAFETY: a created pool: its memory came from the heap and its object from
-    // rt_object_allocate; the woken waiters return without touching the pool.
+    if let Err(misuse) = unsafe { release_waiters(mp) } {
+        return refuse(F, misuse);
+    }
+    // SAFETY: a created pool, now marked empty under its lock: its memory came from the heap
+    // and its object from rt_object_allocate, and no alloc or free uses them any more.
     unsafe {
         kernel::heap_free((*mp).start_address.cast());
         kernel::object_delete(mp);
-    }
-    if woke {
-        kernel::schedule();
     }
     kernel::EOK
 }
@@ -509,8 +518,9 @@ pub unsafe extern "C" fn rt_mp_alloc_sethook(hook: rt_mp_hook_t) {
 ///
 /// # Compatibility
 ///
-/// As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`, except that the hook is
-/// called after the block was accepted, so a refused `rt_mp_free` calls no hook.
+/// As RT-Thread with `RT_USING_HOOK` and `RT_HOOK_USING_FUNC_PTR`: called at the same point,
+/// before the block is given back. A free refused because the block's header names no live
+/// pool calls no hook (RT-Thread would call it with that garbage pointer).
 #[cfg(rtt_hook)]
 #[no_mangle]
 pub unsafe extern "C" fn rt_mp_free_sethook(hook: rt_mp_hook_t) {
@@ -554,7 +564,7 @@ unsafe fn take(mp: *mut rt_mempool) -> Result<Take, Misuse> {
 }
 
 /// Gives `block` back to `mp` under the pool lock and returns the lock still held, so that the
-/// caller hands the block to the first waiter before anyone else can take it. (`rt_mp_free`
+/// caller wakes the first waiter in the same critical section, as the C version does. (`rt_mp_free`
 /// then reaches `rt_schedule` as a tail call, with no frame of its own left on the stack.)
 ///
 /// # Safety
@@ -606,6 +616,7 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
     }
     let mut remaining = time;
     let mut checked_context = false;
+    let mut woken = false;
     loop {
         // SAFETY: `mp` was a live pool at the check above; `take` checks again under the
         // lock, and after waking the thread error tells whether it went away.
@@ -616,6 +627,12 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
                 return block;
             }
             Ok(Take::Empty(lock)) => lock,
+            Err(Misuse::NotAPool) if woken => {
+                // Woken by a free, but the pool was detached or deleted before this thread
+                // ran: the same outcome as being woken by the detach itself.
+                kernel::set_errno(kernel::ERROR);
+                return core::ptr::null_mut();
+            }
             Err(misuse) => return refuse_null(F, misuse),
         };
         if remaining == 0 {
@@ -647,6 +664,7 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
         }
         drop(lock);
         kernel::schedule();
+        woken = true;
         if waiter.wake_reason() != kernel::EOK {
             // Timed out (-RT_ETIMEOUT) or the pool went away (RT_ERROR): the thread error is
             // the errno the caller sees, as in RT-Thread.
@@ -678,9 +696,11 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
 /// As RT-Thread for blocks it handed out. Where RT-Thread corrupts its free list or writes
 /// through a garbage pointer, this refuses with errno -RT_EINVAL and changes nothing: a block
 /// freed twice, a pointer into the middle of a block, a pointer no pool handed out, a block of
-/// a detached or deleted pool. With `RTT_MEMPOOL_PARANOID_CHECKS` it also reads no memory a
-/// pool does not own (the pool pointer is looked up among the registered pools first) and
-/// catches stale blocks of a pool re-initialized on the same memory.
+/// a detached pool. (Errno is -RT_ERROR if the pool's own memory is found corrupted.) A block
+/// of a deleted pool is refused as long as the freed object's memory is not reused; with
+/// `RTT_MEMPOOL_PARANOID_CHECKS` always, because the pool pointer is looked up among the
+/// registered pools before anything is read through it, and stale blocks of a pool
+/// re-initialized on the same memory are caught too.
 #[no_mangle]
 pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
     const F: &CStr = c"rt_mp_free";
@@ -698,6 +718,9 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
         refuse(F, Misuse::NotAllocated);
         return;
     }
+    // RT-Thread calls the hook here: the header names the pool, the block is not back yet.
+    #[cfg(rtt_hook)]
+    call_hook(&FREE_HOOK, mp, block);
     // SAFETY: `mp` is a live pool (checked above; `give_back` checks again under the lock).
     let lock = match unsafe { give_back(mp, owner, block as usize) } {
         Ok(lock) => lock,
@@ -706,11 +729,10 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
             return;
         }
     };
-    // SAFETY: under the pool lock; as the C version, the block goes to the first waiter.
+    // SAFETY: under the pool lock; as the C version, the first waiter is woken (it takes the
+    // block when it runs, unless another thread takes it first, as in RT-Thread).
     let woke = unsafe { kernel::has_waiters(mp) && kernel::wake_first(mp) };
     drop(lock);
-    #[cfg(rtt_hook)]
-    call_hook(&FREE_HOOK, mp, block);
     if woke {
         kernel::schedule();
     }
@@ -742,41 +764,46 @@ pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
     kernel::print(c"pool             block  total   free listed waiters  free list\n");
     let mut checked = 0usize;
     let mut broken = 0usize;
-    kernel::for_each_pool(|mp| {
-        // SAFETY: registered pools are live; the name is inside the object.
-        let pool_name = unsafe { addr_of!((*mp).parent.name).cast::<c_char>() };
+    let mut index = 0;
+    // One pool at a time, without the kernel's list lock held while a pool is locked (the lock
+    // order of rt_mp_detach is pool, then list); a pool detached in between is skipped.
+    while let Some(mp) = kernel::registered_pool(index) {
+        index += 1;
         if let Some(wanted) = wanted {
-            // SAFETY: object names are NUL-terminated within RT_NAME_MAX by the kernel.
-            let same = unsafe { CStr::from_ptr(pool_name) } == wanted;
-            if !same {
-                return true;
+            // SAFETY: the kernel keeps object names NUL-terminated within RT_NAME_MAX, inside
+            // the object, which was registered a moment ago.
+            let pool_name = unsafe { CStr::from_ptr(addr_of!((*mp).parent.name).cast::<c_char>()) };
+            if pool_name != wanted {
+                continue;
             }
         }
-        checked += 1;
-        // SAFETY: a registered pool; its lock is initialised.
+        // SAFETY: a pool registered a moment ago; its lock is initialised, and `load_checked`
+        // checks its class again under the lock.
         let lock = unsafe { PoolLock::acquire(mp) };
         // SAFETY: under the pool lock.
-        let report = unsafe { load_checked(mp) }
-            .map(|(geometry, state, region)| pool::check(&geometry, &state, &region));
-        // SAFETY: under the pool lock.
-        let waiters = unsafe { kernel::waiter_count(mp) };
-        drop(lock);
-        let (listed, verdict) = match report {
-            Ok(pool::CheckReport {
-                listed,
-                fault: None,
-                ..
-            }) => (listed, c"ok"),
-            Ok(report) => (report.listed, c"CORRUPTED"),
-            Err(_) => (0, c"CORRUPTED"),
+        let (line, fault) = match unsafe { load_checked(mp) } {
+            Ok((geometry, state, region)) => {
+                let report = pool::check(&geometry, &state, &region);
+                let line = kernel::CheckLine {
+                    block_size: geometry.block_size(),
+                    total: geometry.total(),
+                    free: state.free,
+                    listed: report.listed,
+                    // SAFETY: under the pool lock.
+                    waiters: unsafe { kernel::waiter_count(mp) },
+                };
+                (line, report.fault.is_some())
+            }
+            Err(Misuse::NotAPool) => continue,
+            Err(_) => (kernel::CheckLine::default(), true),
         };
-        if verdict != c"ok" {
-            broken += 1;
-        }
-        // SAFETY: a registered pool.
-        unsafe { kernel::print_check_line(mp, waiters, listed, verdict) };
-        true
-    });
+        drop(lock);
+        checked += 1;
+        broken += usize::from(fault);
+        let verdict = if fault { c"CORRUPTED" } else { c"ok" };
+        // SAFETY: the name lies inside the object, as above.
+        unsafe { kernel::print_check_line(mp, &line, verdict) };
+    }
     if checked == 0 && !name.is_null() {
         // SAFETY: `name` is a string.
         unsafe { kernel::print_with(c"mp_check: no memory pool named ", name, c"\n") };

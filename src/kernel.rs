@@ -31,6 +31,13 @@ pub const EINVAL: rt_err_t = sys::RT_EINVAL as rt_err_t;
 
 /// `RT_ALIGN_SIZE` of the user's configuration.
 pub const ALIGN_SIZE: usize = sys::RTT_MEMPOOL_ALIGN_SIZE as usize;
+// Each block's header is a pointer and block sizes are rounded to RT_ALIGN_SIZE: a smaller
+// alignment would misalign the headers. Checked when the library is built, not at run time.
+const _: () = assert!(
+    ALIGN_SIZE.is_power_of_two() && ALIGN_SIZE >= core::mem::size_of::<usize>(),
+    "rtt-mempool needs RT_ALIGN_SIZE to be a power of two of at least the pointer size"
+);
+
 /// `RT_NAME_MAX` of the user's configuration.
 pub const NAME_MAX: usize = sys::RTT_MEMPOOL_NAME_MAX as usize;
 
@@ -152,47 +159,57 @@ pub unsafe fn is_static(mp: *mut rt_mempool) -> bool {
     unsafe { sys::rt_object_is_systemobject(addr_of_mut!((*mp).parent)) != 0 }
 }
 
-/// Calls `visit` for every memory pool registered with the kernel, with the scheduler locked
-/// so that none is detached meanwhile. Stops early when `visit` returns false. Reads only
+/// Walks the kernel's list of registered memory pools and returns the first `Some` that
+/// `visit(index, pool)` gives. The walk holds the list's own spinlock, the one
+/// `rt_object_init` and `rt_object_detach` take, so no pool is linked or unlinked meanwhile,
+/// on any CPU. `visit` runs under that lock with interrupts masked: it must not block or take
+/// a pool's lock (`rt_mp_detach` takes the pool's lock first, then this one). Reads only
 /// kernel-owned list nodes, so it is safe whatever pointer a caller handed us.
-pub fn for_each_pool(mut visit: impl FnMut(*mut rt_mempool) -> bool) {
+fn find_pool<T>(mut visit: impl FnMut(usize, *mut rt_mempool) -> Option<T>) -> Option<T> {
     // SAFETY: the object container of a class is a static of the kernel, valid forever.
     let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
     if info.is_null() {
-        return;
+        return None;
     }
-    // SAFETY: rt_enter_critical/rt_exit_critical pair up below; they may nest.
-    unsafe { sys::rt_enter_critical() };
+    // SAFETY: the container's spinlock is initialised by the kernel; released below.
+    let level = unsafe { sys::rt_spin_lock_irqsave(addr_of_mut!((*info).spinlock)) };
+    let mut found = None;
     // SAFETY: `info` is the kernel's container; its list links registered objects only, and
-    // with the scheduler locked no thread can unlink one while we walk it.
+    // under its lock nothing unlinks one while we walk it.
     unsafe {
         let head = addr_of_mut!((*info).object_list);
         let mut node = (*head).next;
+        let mut index = 0;
         while node != head {
             // `list` is a field of `struct rt_object`, the first member of `rt_mempool`.
-            let object = node
+            let pool = node
                 .cast::<u8>()
                 .sub(core::mem::offset_of!(sys::rt_object, list))
                 .cast::<rt_mempool>();
-            if !visit(object) {
+            found = visit(index, pool);
+            if found.is_some() {
                 break;
             }
+            index += 1;
             node = (*node).next;
         }
     }
-    // SAFETY: pairs with the rt_enter_critical above.
-    unsafe { sys::rt_exit_critical() };
+    // SAFETY: pairs with the lock above.
+    unsafe { sys::rt_spin_unlock_irqrestore(addr_of_mut!((*info).spinlock), level) };
+    found
 }
 
 /// Whether `mp` is a pool registered with the kernel right now. O(number of pools); reads no
 /// memory through `mp`.
 pub fn is_registered_pool(mp: *const rt_mempool) -> bool {
-    let mut found = false;
-    for_each_pool(|pool| {
-        found = pool.cast_const() == mp;
-        !found
-    });
-    found
+    find_pool(|_, pool| (pool.cast_const() == mp).then_some(())).is_some()
+}
+
+/// The `index`-th registered pool, if there are that many. Like RT-Thread's own `list`
+/// command, a caller that uses the pool after this returns must expect it to be detached
+/// meanwhile (check its class again under its lock).
+pub fn registered_pool(index: usize) -> Option<*mut rt_mempool> {
+    find_pool(|i, pool| (i == index).then_some(pool))
 }
 
 /// Registers a static pool object under `name`.
@@ -398,17 +415,22 @@ pub fn report(function: &core::ffi::CStr, problem: &core::ffi::CStr) {
     }
 }
 
+/// The figures of one line of `mp_check`'s report, read under the pool's lock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CheckLine {
+    pub block_size: usize,
+    pub total: usize,
+    pub free: usize,
+    pub listed: usize,
+    pub waiters: usize,
+}
+
 /// Prints one line of `mp_check`'s report.
 ///
 /// # Safety
 ///
-/// `mp` must be a registered pool (its name readable).
-pub unsafe fn print_check_line(
-    mp: *mut rt_mempool,
-    waiters: usize,
-    free_listed: usize,
-    verdict: &core::ffi::CStr,
-) {
+/// `mp` must point to a pool object (its name readable).
+pub unsafe fn print_check_line(mp: *mut rt_mempool, line: &CheckLine, verdict: &core::ffi::CStr) {
     // SAFETY: the name is RT_NAME_MAX bytes inside the object and printed with that bound;
     // the numbers are passed as unsigned long, as the format says.
     unsafe {
@@ -417,11 +439,11 @@ pub unsafe fn print_check_line(
             NAME_MAX as core::ffi::c_int,
             NAME_MAX as core::ffi::c_int,
             (*mp).parent.name.as_ptr(),
-            (*mp).block_size as core::ffi::c_ulong,
-            (*mp).block_total_count as core::ffi::c_ulong,
-            (*mp).block_free_count as core::ffi::c_ulong,
-            free_listed as core::ffi::c_ulong,
-            waiters as core::ffi::c_ulong,
+            line.block_size as core::ffi::c_ulong,
+            line.total as core::ffi::c_ulong,
+            line.free as core::ffi::c_ulong,
+            line.listed as core::ffi::c_ulong,
+            line.waiters as core::ffi::c_ulong,
             verdict.as_ptr(),
         );
     }

@@ -36,9 +36,10 @@ pub use api::*;
 #[cfg(all(not(test), target_os = "none"))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
-    // Unreachable by construction: the library uses no indexing, unwrap or unchecked
-    // arithmetic that can panic, and `make test` checks that the firmware archive references
-    // no panic entry point. Spinning keeps `core::fmt` out of the image.
+    // Unreachable: the library avoids operations that can panic (unwrap, unchecked indexing,
+    // division by a value that may be zero) and `make test` checks that the optimized
+    // firmware archive references no panic entry point at all. Spinning keeps `core::fmt`
+    // out of the image.
     loop {
         core::hint::spin_loop();
     }

@@ -198,10 +198,15 @@ impl Geometry {
 
     /// The geometry of a pool this module laid out before (by [`Geometry::for_region`] or
     /// [`Geometry::with_count`]), rebuilt from the fields it was stored in, without checking
-    /// them again: the allocation and free paths rebuild it on every call, and the
-    /// constructors already proved that `start + total * stride` fits. Use
+    /// them again: the allocation and free paths rebuild it on every call. Use
     /// [`Geometry::with_count`] for fields that may have been overwritten.
-    pub fn from_laid_out(start: usize, block_size: usize, total: usize) -> Geometry {
+    ///
+    /// # Safety
+    ///
+    /// The three values must be those of a geometry one of the checked constructors returned
+    /// (so that `start + total * stride` fits in the address space): the pool functions
+    /// access memory anywhere inside the geometry they are given.
+    pub unsafe fn from_laid_out(start: usize, block_size: usize, total: usize) -> Geometry {
         Geometry {
             start,
             block_size,
@@ -271,7 +276,8 @@ impl Geometry {
 
     /// `holds_slot` plus the exact slot boundary, for the checks that may take their time.
     fn is_slot(&self, slot: usize) -> bool {
-        slot >= WORD && self.slot_of_block(slot + WORD).is_ok()
+        slot.checked_add(WORD)
+            .is_some_and(|block| self.slot_of_block(block).is_ok())
     }
 }
 
@@ -357,15 +363,16 @@ pub fn alloc<M: SlotMemory>(
     if !geometry.holds_slot(slot) || !is_valid_owner(owner) {
         return Err(PoolError::Corrupted);
     }
-    let next = match Header::decode(memory.header(slot)) {
-        Header::Free(next) => next.unwrap_or(0),
+    // Work out the new head and check it before writing anything, so that a refusal leaves
+    // the pool exactly as it was.
+    let (next, carved) = match Header::decode(memory.header(slot)) {
+        Header::Free(next) => (next.unwrap_or(0), false),
         Header::Frontier(mark) if mark == slot => {
             let next = slot + geometry.stride();
             if next < geometry.end() {
-                memory.set_header(next, Header::Frontier(next).encode());
-                next
+                (next, true)
             } else {
-                0
+                (0, false)
             }
         }
         _ => return Err(PoolError::Corrupted),
@@ -374,6 +381,9 @@ pub fn alloc<M: SlotMemory>(
     // freed block was written to after `free`, and following it would leave the pool.
     if next != 0 && !geometry.holds_slot(next) {
         return Err(PoolError::Corrupted);
+    }
+    if carved {
+        memory.set_header(next, Header::Frontier(next).encode());
     }
     memory.set_header(slot, Header::Allocated(owner).encode());
     state.head = next;
@@ -500,9 +510,9 @@ pub struct RawRegion {
 impl RawRegion {
     /// # Safety
     ///
-    /// `base` must be valid for reads and writes of every header word of `geometry`'s slots
-    /// (`geometry.start() == base as usize`, `geometry.end() - geometry.start()` bytes), for
-    /// as long as the `RawRegion` is used, and nothing else may access those words meanwhile.
+    /// For every [`Geometry`] the region is used with: `base` is `geometry.start()`, and it is
+    /// valid for reads and writes of `geometry.end() - geometry.start()` bytes for as long as
+    /// the `RawRegion` is used, with nothing else accessing the slot headers meanwhile.
     pub unsafe fn new(base: *mut u8) -> RawRegion {
         RawRegion { base }
     }

@@ -97,6 +97,9 @@ static void dt_detach_with_waiters(rt_uint8_t prio)
 
     uassert_int_equal(rt_mp_detach(&dt_mp), RT_EOK);
     dt_live = 0;
+    /* as in RT-Thread, the woken waiters run at the next scheduling point, not inside
+     * rt_mp_detach, whatever their priority */
+    uassert_int_equal(dt_w[0].state, 1);
     dt_check_waiters_failed();
 
     uassert_null(rt_object_find("tmdt", RT_Object_Class_MemPool));
@@ -160,6 +163,36 @@ static void test_detach_without_waiters(void)
     dt_live = 0;
 }
 
+#ifdef RTT_MEMPOOL_HARDENED
+/*
+ * A waiter woken by a free whose pool is detached before the waiter runs returns
+ * RT_NULL with thread error RT_ERROR, as if the detach had woken it (RT-Thread's C
+ * pool would hand it a block of the detached pool).
+ */
+static void test_woken_then_detached(void)
+{
+    void *b;
+
+    dt_reset();
+    TC_REQUIRE(rt_mp_init(&dt_mp, "tmdw", tc_aligned(dt_buf.b), TC_POOL_BYTES(1, DT_BS), DT_BS) == RT_EOK);
+    dt_live = 1;
+    b = rt_mp_alloc(&dt_mp, 0);
+    TC_REQUIRE(b != RT_NULL);
+    TC_REQUIRE(tc_waiter_start(&dt_w[0], dt_names[0], &dt_mp, RT_WAITING_FOREVER, TC_PRIO_LOWER, RT_NULL) == RT_EOK);
+    TC_REQUIRE(tc_wait_flag(&dt_w[0].state, 1, TC_WAIT_TICKS));
+    rt_thread_delay(1);
+    TC_REQUIRE(tc_waiters(&dt_mp) == 1);
+
+    rt_mp_free(b);              /* wakes the lower-priority waiter; it does not run yet */
+    uassert_int_equal(dt_w[0].state, 1);
+    uassert_int_equal(rt_mp_detach(&dt_mp), RT_EOK);
+    dt_live = 0;
+    uassert_true(tc_waiter_join(&dt_w[0]));
+    uassert_null(dt_w[0].block);
+    uassert_int_equal(dt_w[0].err, RT_ERROR);
+}
+#endif
+
 static rt_err_t utest_tc_init(void)
 {
     int i;
@@ -183,6 +216,9 @@ static void testcase(void)
     TC_UNIT_RUN(test_detach_wakes_lower_waiters);
     TC_UNIT_RUN(test_delete_wakes_waiters);
     TC_UNIT_RUN(test_detach_without_waiters);
+#ifdef RTT_MEMPOOL_HARDENED
+    TC_UNIT_RUN(test_woken_then_detached);
+#endif
     TC_UNITS_DONE();
 }
 UTEST_TC_EXPORT(testcase, "components.mempool.detach", utest_tc_init, utest_tc_cleanup, TC_TIMEOUT);
