@@ -584,6 +584,18 @@ def run_qemu(args, expected, result, timing):
         result('list mempool', ok, 'mp1: block 80, total 48, free 48, no waiter' if ok
                else 'unexpected listing: %r' % listing)
 
+        # ---- mp_check, the package's msh command, on the same pool ----------
+        if not args.kernel_mempool:
+            start = len(q.text())
+            q.send('mp_check mp1')
+            q.wait_quiet(start, 0.5)
+            report = clean_lines(q.text()[start:], 'mp_check mp1')
+            row = [line.split() for line in report if line.split()[:1] == ['mp1']]
+            # name, block, total, free, freed blocks on the list, waiters, verdict
+            ok = bool(row) and row[0][1:] == ['80', '48', '48', '48', '0', 'ok']
+            result('mp_check', ok, 'mp1: 48 of 48 free, all 48 on a consistent free list' if ok
+                   else 'unexpected report: %r' % report)
+
         # ---- utest ---------------------------------------------------------
         t2 = time.time()
         cases, raw, ran, done = run_utest(q)
