@@ -349,6 +349,33 @@ static inline void tc_waiter_reap(struct tc_waiter *w)
     w->tid = RT_NULL;
 }
 
+/*
+ * How many times obj is in the kernel's MemPool object list (the list that
+ * `list mempool` and rt_object_find walk); with total != RT_NULL also the
+ * length of the list. Walked under the container's spinlock, as the kernel
+ * links and unlinks objects under it.
+ */
+static inline int tc_object_list_count(void *obj, int *total)
+{
+    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
+    rt_list_t *node;
+    rt_base_t level;
+    int found = 0, n = 0;
+
+    if (info == RT_NULL)
+        return -1;
+    level = rt_spin_lock_irqsave(&info->spinlock);
+    for (node = info->object_list.next; node != &info->object_list && n < 10000; node = node->next, n++)
+    {
+        if (rt_list_entry(node, struct rt_object, list) == (struct rt_object *)obj)
+            found++;
+    }
+    rt_spin_unlock_irqrestore(&info->spinlock, level);
+    if (total != RT_NULL)
+        *total = n;
+    return found;
+}
+
 /* Fill byte i of block k with a pattern that differs between blocks. */
 static inline rt_uint8_t tc_pattern(rt_size_t k, rt_size_t i)
 {

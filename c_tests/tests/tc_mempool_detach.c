@@ -34,24 +34,6 @@ static void dt_reset(void)
         tc_waiter_reap(&dt_w[i]);
 }
 
-static int dt_in_object_list(void *obj)
-{
-    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
-    rt_list_t *node;
-    int found = 0, n = 0;
-
-    if (info == RT_NULL)
-        return -1;
-    rt_enter_critical();
-    for (node = info->object_list.next; node != &info->object_list && n < 1000; node = node->next, n++)
-    {
-        if (rt_list_entry(node, struct rt_object, list) == (struct rt_object *)obj)
-            found++;
-    }
-    rt_exit_critical();
-    return found;
-}
-
 /* Start DT_N waiters on mp: forever, forever, timed 1000 ticks. */
 static int dt_start_waiters(rt_mp_t mp, rt_uint8_t prio)
 {
@@ -103,7 +85,7 @@ static void dt_detach_with_waiters(rt_uint8_t prio)
     dt_check_waiters_failed();
 
     uassert_null(rt_object_find("tmdt", RT_Object_Class_MemPool));
-    uassert_int_equal(dt_in_object_list(&dt_mp), 0);
+    uassert_int_equal(tc_object_list_count(&dt_mp, RT_NULL), 0);
 }
 
 static void test_detach_wakes_higher_waiters(void)
@@ -143,7 +125,7 @@ static void test_detach_without_waiters(void)
     dt_reset();
     TC_REQUIRE(rt_mp_init(&dt_mp, "tmdq", start, TC_POOL_BYTES(4, DT_BS), DT_BS) == RT_EOK);
     dt_live = 1;
-    uassert_int_equal(dt_in_object_list(&dt_mp), 1);
+    uassert_int_equal(tc_object_list_count(&dt_mp, RT_NULL), 1);
     b = rt_mp_alloc(&dt_mp, 0);
     uassert_not_null(b);
     uassert_not_null(rt_mp_alloc(&dt_mp, 0));
@@ -151,7 +133,7 @@ static void test_detach_without_waiters(void)
     uassert_int_equal(rt_mp_detach(&dt_mp), RT_EOK);
     dt_live = 0;
     uassert_null(rt_object_find("tmdq", RT_Object_Class_MemPool));
-    uassert_int_equal(dt_in_object_list(&dt_mp), 0);
+    uassert_int_equal(tc_object_list_count(&dt_mp, RT_NULL), 0);
 
     /* the region serves a new pool, from its first block again */
     TC_REQUIRE(rt_mp_init(&dt_mp, "tmdq", start, TC_POOL_BYTES(4, DT_BS), DT_BS) == RT_EOK);

@@ -37,28 +37,6 @@ static void ob_reset(void)
 #endif
 }
 
-/* How many times obj is in the MemPool object list; with total != RT_NULL
- * also the length of the list. */
-static int ob_list_count(void *obj, int *total)
-{
-    struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
-    rt_list_t *node;
-    int found = 0, n = 0;
-
-    if (info == RT_NULL)
-        return -1;
-    rt_enter_critical();
-    for (node = info->object_list.next; node != &info->object_list && n < 10000; node = node->next, n++)
-    {
-        if (rt_list_entry(node, struct rt_object, list) == (struct rt_object *)obj)
-            found++;
-    }
-    rt_exit_critical();
-    if (total != RT_NULL)
-        *total = n;
-    return found;
-}
-
 static void test_information(void)
 {
     struct rt_object_information *info = rt_object_get_information(RT_Object_Class_MemPool);
@@ -73,7 +51,7 @@ static void test_find_and_list(void)
     struct rt_mempool *found;
 
     ob_reset();
-    ob_list_count(RT_NULL, &before);
+    tc_object_list_count(RT_NULL, &before);
 
     TC_REQUIRE(rt_mp_init(&ob_mp1, "tmob1", tc_aligned(ob_buf1.b), 512, 16) == RT_EOK);
     ob_live1 = 1;
@@ -85,9 +63,9 @@ static void test_find_and_list(void)
     uassert_true(tc_found("tmob1", &ob_mp1));
     uassert_true(tc_found("tmob2", &ob_mp2));
     uassert_true(tc_found("tmob3", ob_dyn));
-    uassert_int_equal(ob_list_count(&ob_mp1, &during), 1);
-    uassert_int_equal(ob_list_count(&ob_mp2, RT_NULL), 1);
-    uassert_int_equal(ob_list_count(ob_dyn, RT_NULL), 1);
+    uassert_int_equal(tc_object_list_count(&ob_mp1, &during), 1);
+    uassert_int_equal(tc_object_list_count(&ob_mp2, RT_NULL), 1);
+    uassert_int_equal(tc_object_list_count(ob_dyn, RT_NULL), 1);
     uassert_int_equal(during, before + 3);
 
     uassert_int_equal(rt_object_get_type(&ob_mp1.parent), RT_Object_Class_MemPool);
@@ -105,7 +83,7 @@ static void test_find_and_list(void)
     uassert_int_equal(rt_mp_detach(&ob_mp1), RT_EOK);
     ob_live1 = 0;
     uassert_null(rt_object_find("tmob1", RT_Object_Class_MemPool));
-    uassert_int_equal(ob_list_count(&ob_mp1, RT_NULL), 0);
+    uassert_int_equal(tc_object_list_count(&ob_mp1, RT_NULL), 0);
     uassert_true(tc_found("tmob2", &ob_mp2));
     uassert_true(tc_found("tmob3", ob_dyn));
 
@@ -116,7 +94,7 @@ static void test_find_and_list(void)
     uassert_int_equal(rt_mp_detach(&ob_mp2), RT_EOK);
     ob_live2 = 0;
     uassert_null(rt_object_find("tmob2", RT_Object_Class_MemPool));
-    uassert_int_equal(ob_list_count(&ob_mp2, &after), 0);
+    uassert_int_equal(tc_object_list_count(&ob_mp2, &after), 0);
     uassert_int_equal(after, before);
 }
 
@@ -127,7 +105,7 @@ static void test_other_class_not_found(void)
     TC_REQUIRE(rt_sem_init(&ob_sem, "tmobs", 0, RT_IPC_FLAG_FIFO) == RT_EOK);
     ob_sem_live = 1;
     uassert_null(rt_object_find("tmobs", RT_Object_Class_MemPool));
-    uassert_int_equal(ob_list_count(&ob_sem, RT_NULL), 0);
+    uassert_int_equal(tc_object_list_count(&ob_sem, RT_NULL), 0);
 
     /* a pool of the same name is found as a pool, the semaphore as one */
     TC_REQUIRE(rt_mp_init(&ob_mp1, "tmobs", tc_aligned(ob_buf1.b), 512, 16) == RT_EOK);
