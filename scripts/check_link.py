@@ -48,6 +48,25 @@ def symbol_origins(map_text):
     return origins
 
 
+def archive_sections(map_text, archive):
+    """Names of the input sections the map file says came from `archive`."""
+    body = map_text.split('Linker script and memory map', 1)[-1]
+    names = []
+    pending = None
+    for line in body.splitlines():
+        m = _SECTION.match(line)
+        if m and not line.startswith('  '):
+            if m.group(2) and archive + '(' in m.group(2):
+                names.append(m.group(1))
+            pending = None if m.group(2) else m.group(1)
+            continue
+        m = _ORIGIN.match(line)
+        if m and pending and archive + '(' in m.group(1):
+            names.append(pending)
+        pending = None
+    return names
+
+
 def kernel_mempool_objects(map_text):
     body = map_text.split('Linker script and memory map', 1)[-1]
     found = []
@@ -94,10 +113,20 @@ def check(elf, mapfile, require_all=False, nm='arm-none-eabi-nm'):
             problems.append('%s: the map file names no input file for it' % s)
         elif RUST_ARCHIVE + '(' not in origin:
             problems.append('%s comes from %s, not from %s' % (s, origin, RUST_ARCHIVE))
+    # The library has no panic path: nothing of Rust's panic or formatting machinery may
+    # come from its archive into the image (the BSP's flags and configuration included).
+    sections = archive_sections(mtext, RUST_ARCHIVE)
+    for name in sections:
+        if re.search(r'panic|fmt', name):
+            problems.append('%s from %s: the library pulled a panic/formatting path'
+                            % (name, RUST_ARCHIVE))
+    if not sections:
+        problems.append('the map file shows no section from %s' % RUST_ARCHIVE)
     if problems:
         return False, problems
     return True, ['%d of %d rt_mp_* symbols in the image, each defined once by %s; '
-                  'no kernel mempool object linked' % (present, len(MP_SYMBOLS), RUST_ARCHIVE)]
+                  'no kernel mempool object linked; no panic or formatting code from the '
+                  'library' % (present, len(MP_SYMBOLS), RUST_ARCHIVE)]
 
 
 def main():
