@@ -44,8 +44,11 @@ BENCH_SRC = os.path.join(REPO, 'bench')
 MP_FUNCTIONS = ('rt_mp_init', 'rt_mp_detach', 'rt_mp_create', 'rt_mp_delete', 'rt_mp_alloc',
                 'rt_mp_free', 'rt_mp_alloc_sethook', 'rt_mp_free_sethook')
 
-# name, cargo opt-level override (None: the package's release profile, "s")
-VARIANTS = [('rust-s', None), ('rust-o2', '2')]
+# name, cargo opt-level override (None: the package's release profile, "s"), and whether the
+# whole BSP (kernel included) is built as its rtconfig.py's release build (-Os) instead of its
+# default debug build (-O0): with the kernel at -O0, kernel calls such as rt_object_init
+# dominate some figures whatever the pool's own code costs.
+VARIANTS = [('rust-s', None, False), ('rust-o2', '2', False), ('rust-s-release', None, True)]
 C_LEVELS = ['O2', 'Os', 'O0']
 
 
@@ -68,10 +71,17 @@ Return('objs')
 # --------------------------------------------------------------------------
 # build
 # --------------------------------------------------------------------------
-def prepare_bsp(rtt_root, vdir):
+def prepare_bsp(rtt_root, vdir, release=False):
     bsp = os.path.join(vdir, 'bsp')
     src_bsp = os.path.join(rtt_root, 'bsp', qt.BSP_NAME)
     qt.copy_tree_sync(src_bsp, bsp)
+    if release:
+        with open(os.path.join(src_bsp, 'rtconfig.py'), 'r', encoding='utf-8') as f:
+            py = f.read()
+        patched = re.sub(r"^BUILD\s*=\s*'debug'", "BUILD       = 'release'", py, count=1, flags=re.M)
+        if patched == py:
+            raise SystemExit("[bench] the BSP's rtconfig.py has no BUILD = 'debug' line to switch")
+        qt.write_if_changed(os.path.join(bsp, 'rtconfig.py'), patched)
     with open(os.path.join(src_bsp, 'rtconfig.h'), 'r', encoding='utf-8') as f:
         cfg = f.read()
     qt.write_if_changed(os.path.join(bsp, 'rtconfig.h'),
@@ -364,7 +374,7 @@ def line(name, c, rust):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--no-build', action='store_true', help='run the images already built')
-    ap.add_argument('--only', choices=[v for v, _ in VARIANTS], help='build and run one image')
+    ap.add_argument('--only', choices=[v for v, _, _ in VARIANTS], help='build and run one image')
     ap.add_argument('--jobs', '-j', type=int, default=os.cpu_count() or 2)
     ap.add_argument('--timeout', type=float, default=float(os.environ.get('QEMU_TIMEOUT', '300')))
     ap.add_argument('--verbose', '-v', action='store_true')
@@ -376,15 +386,17 @@ def main():
     timing = {}
     results = {}
     ok = True
-    for variant, opt in VARIANTS:
+    for variant, opt, release in VARIANTS:
         if args.only and variant != args.only:
             continue
         vdir = os.path.join(OUT, variant)
         os.makedirs(vdir, exist_ok=True)
         if not args.no_build:
-            prepare_bsp(rtt_root, vdir)
-            log('building %s image (Rust opt-level %s) in %s' % (
-                variant, opt or '"s" (release profile)', os.path.relpath(vdir, REPO)))
+            prepare_bsp(rtt_root, vdir, release)
+            log('building %s image (Rust opt-level %s%s) in %s' % (
+                variant, opt or '"s" (release profile)',
+                ', BSP release build: kernel at -Os' if release else '',
+                os.path.relpath(vdir, REPO)))
             built, dt = build(rtt_root, vdir, opt, args.jobs, args.verbose)
             timing['build ' + variant] = dt
             if not built:
@@ -425,6 +437,17 @@ def main():
             r = f.get(('rust', fig))
             if c is not None and r is not None:
                 name = '%s[C-O2,Rust-O2]' % label
+                rows.append((name, c, r, line(name, c, r)))
+
+    if 'rust-s-release' in results:
+        # Everything at -Os: the kernel (the BSP's release build), the C mempool, the library.
+        f = results['rust-s-release']['figures']
+        for fig, label in (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
+                           ('init_64k', 'mp_init_64k_16B'), ('detach_64k', 'mp_detach_64k')):
+            c = f.get(('c-Os', fig))
+            r = f.get(('rust', fig))
+            if c is not None and r is not None:
+                name = '%s[C-Os,Rust-s,kernel-Os]' % label
                 rows.append((name, c, r, line(name, c, r)))
 
     # ---- code size ------------------------------------------------------
