@@ -83,6 +83,10 @@ if [ -n "${RTT_ROOT:-}" ]; then
     # The same bed on an SMP build (two CPUs): the pool then takes its spinlock.
     stage qemu-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-smp \
         EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
+    # The behaviour test cases against the kernel's own C mempool: the expectations are
+    # RT-Thread's, not this library's.
+    stage qemu-kernel-mempool env QEMU_TEST_OUT=target/qemu-vexpress-a9-kernel-mempool \
+        python3 scripts/qemu_test.py --kernel-mempool
     # And with the optional paranoid checks.
     stage qemu-paranoid env QEMU_TEST_OUT=target/qemu-vexpress-a9-paranoid \
         EXTRA_CONFIG="RTT_MEMPOOL_PARANOID_CHECKS ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
