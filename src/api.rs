@@ -95,7 +95,7 @@ fn is_live_pool(mp: *mut rt_mempool) -> bool {
 }
 
 /// Why a call was refused. The errno and the console text follow from it, so that each call
-/// site is one small call (this is most of what keeps the library as small as the C version).
+/// site is one small call (the refusal paths would otherwise be a large part of the code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 enum Misuse {
@@ -292,7 +292,7 @@ pub unsafe extern "C" fn rt_mp_init(
         Err(error) => return refuse(F, error.into()),
     };
     // Only an object whose class byte says "static MemPool" can be a registered pool; the
-    // registry walk (O(pools), with the scheduler locked) confirms it.
+    // registry walk (O(pools), under the pool list's own lock) confirms it.
     // SAFETY: `mp` is valid for writes, so readable, and aligned (checked above).
     if unsafe { kernel::is_mempool(mp) } && kernel::is_registered_pool(mp) {
         return refuse(F, Misuse::AlreadyInitialized);
