@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Cross-builds the release staticlib for armv7a-none-eabi (against the host kernel's headers
-# unless RTT_MEMPOOL_CFLAGS points at a BSP) and checks what it exports and references:
-# only the documented C API, no panic path, no formatting code. Prints its size.
+# Cross-builds the release staticlib for a bare-metal target (against the host kernel's
+# headers unless RTT_MEMPOOL_CFLAGS points at a BSP) and checks what it exports and
+# references: only the documented C API, no panic path, no formatting code. Prints its size.
+# Usage: scripts/firmware_check.sh [target]   (default armv7a-none-eabi, the Cortex-A9 BSP's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=armv7a-none-eabi
+target=${1:-armv7a-none-eabi}
 # Only the staticlib crate type, so that LTO merges core into one object as in the firmware.
 cargo rustc -p rtt-mempool --lib --release --target "$target" --crate-type staticlib --quiet
 lib="target/$target/release/librtt_mempool.a"
@@ -33,5 +34,5 @@ if [ -n "$forbidden" ]; then
     echo "symbols: PANIC OR FORMATTING CODE referenced: $forbidden"; status=1
 fi
 text=$(arm-none-eabi-size -A $objects | awk '$1 ~ /^\.(text|rodata)/ {s += $2} END {print s}')
-echo "size: $lib: .text+.rodata of the library's objects = $text bytes (armv7a-none-eabi, opt-level=s, LTO)"
+echo "size: $lib: .text+.rodata of the library's objects = $text bytes ($target, opt-level=s, LTO)"
 exit $status

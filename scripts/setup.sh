@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-targets=(i686-unknown-linux-gnu armv7a-none-eabi)
+targets=(i686-unknown-linux-gnu armv7a-none-eabi thumbv7m-none-eabi)
 installed=$(rustup target list --installed)
 for t in "${targets[@]}"; do
     if ! grep -qx "$t" <<<"$installed"; then

@@ -75,6 +75,8 @@ stage host-paranoid env RTT_HOST_PARANOID=1 \
     cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
 stage miri scripts/miri.sh
 check firmware scripts/firmware_check.sh
+# The same library for a Cortex-M3 (Thumb-2) target, as a Cortex-M BSP would build it.
+check firmware-cortex-m scripts/firmware_check.sh thumbv7m-none-eabi
 if [ -n "${EXTRA_TESTS:-}" ]; then
     echo "   (EXTRA_TESTS=$EXTRA_TESTS compiled into the host suite)"
 fi
