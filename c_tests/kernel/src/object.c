@@ -80,18 +80,24 @@ void rt_object_init(struct rt_object *object, enum rt_object_class_type type, co
     rt_spin_unlock_irqrestore(&info->spinlock, level);
 }
 
-void rt_object_detach(rt_object_t object)
+/* Takes an object off its class list and marks it as no object (detach and delete). */
+static void unlink_object(rt_object_t object)
 {
     struct rt_object_information *info;
     rt_base_t level;
 
-    RT_ASSERT(object != RT_NULL);
     info = rt_object_get_information((enum rt_object_class_type)object->type);
     RT_ASSERT(info != RT_NULL);
     level = rt_spin_lock_irqsave(&info->spinlock);
     rt_list_remove(&object->list);
     rt_spin_unlock_irqrestore(&info->spinlock, level);
     object->type = RT_Object_Class_Null;
+}
+
+void rt_object_detach(rt_object_t object)
+{
+    RT_ASSERT(object != RT_NULL);
+    unlink_object(object);
 }
 
 rt_object_t rt_object_allocate(enum rt_object_class_type type, const char *name)
@@ -117,17 +123,9 @@ rt_object_t rt_object_allocate(enum rt_object_class_type type, const char *name)
 
 void rt_object_delete(rt_object_t object)
 {
-    struct rt_object_information *info;
-    rt_base_t level;
-
     RT_ASSERT(object != RT_NULL);
     RT_ASSERT(!(object->type & RT_Object_Class_Static));
-    info = rt_object_get_information((enum rt_object_class_type)object->type);
-    RT_ASSERT(info != RT_NULL);
-    level = rt_spin_lock_irqsave(&info->spinlock);
-    rt_list_remove(&object->list);
-    rt_spin_unlock_irqrestore(&info->spinlock, level);
-    object->type = RT_Object_Class_Null;
+    unlink_object(object);
     rt_free(object);
 }
 
