@@ -12,9 +12,11 @@
 //! options the library depends on, and `$OUT_DIR/rtt_mempool.h` (cbindgen; copied to `include/`
 //! when `RTT_MEMPOOL_BLESS=1`, and compared with the committed copy by a unit test).
 
+use std::collections::BTreeSet;
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 /// Kernel options that change what the library compiles, as `(cfg name, predicate over the
 /// defined macros)`.
@@ -40,12 +42,24 @@ fn main() {
     ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
-    for path in ["src", "include", "c_tests/kernel/include", "cbindgen.toml"] {
+    // The kernel headers bindgen reads are tracked by its own cargo callbacks.
+    for path in ["src", "include", "cbindgen.toml"] {
         println!("cargo:rerun-if-changed={path}");
     }
     for (name, _) in KERNEL_CFGS {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }
+    for (name, _) in KERNEL_SHAPES {
+        println!("cargo::rustc-check-cfg=cfg({name})");
+    }
+    println!(
+        "cargo::rustc-check-cfg=cfg(rtt_wrapped, values({}))",
+        WRAPPABLE
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     if env::var_os("CARGO_FEATURE_CAPI").is_none() {
         // The pool logic alone needs no kernel headers.
         return;
@@ -73,9 +87,122 @@ fn main() {
         );
     }
 
-    generate_bindings(&kernel_flags, &system_includes, &target, &out);
-    compile_glue(&kernel_flags);
+    let seen = generate_bindings(&kernel_flags, &system_includes, &target, &out);
+    let mut glue_defines = Vec::new();
+    for (name, shape) in KERNEL_SHAPES {
+        if shape.holds(&seen) {
+            println!("cargo:rustc-cfg={name}");
+            glue_defines.push(format!("-D{}=1", name.to_uppercase()));
+        }
+    }
+    // A kernel service the library calls that these headers offer only as a macro or a
+    // static inline (bindgen then generates no function for it) is called through a C
+    // wrapper that the glue compiles only for such a kernel.
+    for function in WRAPPABLE {
+        if !seen.functions.contains(*function) {
+            println!("cargo:rustc-cfg=rtt_wrapped=\"{function}\"");
+            glue_defines.push(format!("-DRTT_WRAP_{}=1", function.to_uppercase()));
+        }
+    }
+    compile_glue(&kernel_flags, &glue_defines);
     generate_header(&manifest, &out);
+}
+
+/// How the kernel is built, as bindgen sees it in the user's headers: which functions they
+/// declare and which fields their structs have. This, not a table of release numbers, decides
+/// how the library locks, suspends and wakes (RT-Thread's releases differ there: see
+/// `src/kernel.rs`).
+#[derive(Debug, Default)]
+struct Seen {
+    functions: BTreeSet<String>,
+    fields: BTreeSet<(String, String)>,
+}
+
+/// A fact about the kernel's shape, checked against what bindgen saw.
+enum Shape {
+    Function(&'static str),
+    Field(&'static str, &'static str),
+}
+
+impl Shape {
+    fn holds(&self, seen: &Seen) -> bool {
+        match self {
+            Shape::Function(f) => seen.functions.contains(*f),
+            Shape::Field(ty, field) => seen.fields.contains(&(ty.to_string(), field.to_string())),
+        }
+    }
+}
+
+/// The cfgs the library's kernel layer is written against, each from one fact of the user's
+/// headers. (RT-Thread 4.1 and 5.0 have none of these; 5.1 and later have all.)
+const KERNEL_SHAPES: &[(&str, Shape)] = &[
+    // The pool has its own spinlock (taken on SMP); without it the pool lock is
+    // rt_hw_interrupt_disable, as that kernel's C mempool takes it.
+    ("rtt_pool_spinlock", Shape::Field("rt_mempool", "spinlock")),
+    // The object containers have their own spinlock; without it the kernel guards them with
+    // rt_hw_interrupt_disable.
+    (
+        "rtt_registry_spinlock",
+        Shape::Field("rt_object_information", "spinlock"),
+    ),
+    // Waiters queue through the scheduler's suspend-list API (FIFO); without it, with
+    // rt_thread_suspend and a list insert at the head, woken from the head (LIFO).
+    (
+        "rtt_susp_list",
+        Shape::Function("rt_thread_suspend_to_list"),
+    ),
+    // Suspend lists are guarded by the scheduler lock (a timeout unlinks a waiter under it,
+    // not under the pool lock).
+    ("rtt_sched_lock", Shape::Function("rt_sched_lock")),
+];
+
+/// Kernel services that some releases or configurations define only as a macro or a static
+/// inline function (RT-Thread 4.1/5.0 SMP: `rt_hw_interrupt_disable` is `rt_cpus_lock`; 5.1
+/// single core: `rt_spin_lock_irqsave` is a static inline).
+const WRAPPABLE: &[&str] = &[
+    "rt_hw_interrupt_disable",
+    "rt_hw_interrupt_enable",
+    "rt_spin_lock_irqsave",
+    "rt_spin_unlock_irqrestore",
+    "rt_spin_lock_init",
+];
+
+/// Records what bindgen generates, and lets bindgen's own cargo callbacks track every header
+/// it read for rebuilds.
+#[derive(Debug)]
+struct Recorder {
+    seen: Arc<Mutex<Seen>>,
+    cargo: bindgen::CargoCallbacks,
+}
+
+impl bindgen::callbacks::ParseCallbacks for Recorder {
+    fn item_name(&self, item: bindgen::callbacks::ItemInfo) -> Option<String> {
+        if let bindgen::callbacks::ItemKind::Function = item.kind {
+            if let Ok(mut seen) = self.seen.lock() {
+                seen.functions.insert(item.name.to_owned());
+            }
+        }
+        None
+    }
+
+    fn field_visibility(
+        &self,
+        info: bindgen::callbacks::FieldInfo<'_>,
+    ) -> Option<bindgen::FieldVisibilityKind> {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.fields
+                .insert((info.type_name.to_owned(), info.field_name.to_owned()));
+        }
+        None
+    }
+
+    fn include_file(&self, filename: &str) {
+        bindgen::callbacks::ParseCallbacks::include_file(&self.cargo, filename);
+    }
+
+    fn read_env_var(&self, key: &str) {
+        bindgen::callbacks::ParseCallbacks::read_env_var(&self.cargo, key);
+    }
 }
 
 /// The compiler flags that locate and configure the kernel headers.
@@ -150,14 +277,24 @@ fn generate_bindings(
     system_includes: &[String],
     target: &str,
     out: &Path,
-) {
+) -> Seen {
     // The configuration values go through an enum: clang evaluates it whatever defines the
     // macro (rtconfig.h or a -D flag), where bindgen itself only sees macros from headers.
     let header = "#include <rtthread.h>\n#include <rthw.h>\n\
                   enum rtt_mempool_config {\n\
                       RTT_MEMPOOL_ALIGN_SIZE = RT_ALIGN_SIZE,\n\
                       RTT_MEMPOOL_NAME_MAX = RT_NAME_MAX,\n\
+                      RTT_MEMPOOL_EOK = RT_EOK,\n\
+                      RTT_MEMPOOL_ERROR = RT_ERROR,\n\
+                      RTT_MEMPOOL_ETIMEOUT = RT_ETIMEOUT,\n\
+                      RTT_MEMPOOL_ENOMEM = RT_ENOMEM,\n\
+                      RTT_MEMPOOL_EINVAL = RT_EINVAL,\n\
                   };\n";
+    let recorder = Recorder {
+        seen: Arc::default(),
+        cargo: bindgen::CargoCallbacks::new(),
+    };
+    let seen = Arc::clone(&recorder.seen);
     let bindings = bindgen::Builder::default()
         .header_contents("rtt_mempool_kernel.h", header)
         .clang_arg(format!("--target={}", clang_target(target)))
@@ -175,7 +312,10 @@ fn generate_bindings(
         .allowlist_type("rt_object_information")
         .allowlist_type("rtt_mempool_config")
         .allowlist_function("rt_object_(init|detach|allocate|delete|get_type|is_systemobject|get_information)")
+        .parse_callbacks(Box::new(recorder))
         .allowlist_function("rt_(enter|exit)_critical|rt_critical_level")
+        .allowlist_function("rt_sched_(lock|unlock)")
+        .allowlist_function("rt_thread_(suspend|resume)")
         .allowlist_function("rt_spin_(lock_init|lock_irqsave|unlock_irqrestore)")
         .allowlist_function("rt_hw_interrupt_(disable|enable)")
         .allowlist_function("rt_susp_list_(dequeue|resume_all)|rt_thread_suspend_to_list")
@@ -194,12 +334,14 @@ fn generate_bindings(
     bindings
         .write_to_file(out.join("bindings.rs"))
         .expect("write bindings.rs");
+    let seen = std::mem::take(&mut *seen.lock().expect("bindgen recorder"));
+    seen
 }
 
-fn compile_glue(kernel_flags: &[String]) {
+fn compile_glue(kernel_flags: &[String], defines: &[String]) {
     let mut build = cc::Build::new();
     build.file("src/glue.c").warnings(true).extra_warnings(true);
-    for flag in kernel_flags {
+    for flag in kernel_flags.iter().chain(defines) {
         build.flag(flag);
     }
     build.compile("rtt_mempool_glue");
@@ -212,6 +354,7 @@ fn generate_header(manifest: &Path, out: &Path) {
     cbindgen::Builder::new()
         .with_config(config)
         .with_src(manifest.join("src/api.rs"))
+        .with_src(manifest.join("src/diag.rs"))
         .generate()
         .expect("cbindgen could not generate include/rtt_mempool.h")
         .write_to_file(&generated);

@@ -220,13 +220,20 @@ def header_functions_with_docs(text):
 
 
 def check_c_examples(c, root):
-    api = read(root, os.path.join('src', 'api.rs'))
-    exports = rust_exports_with_docs(api)
-    c.ok(len(exports) >= 8, 'src/api.rs exports the rt_mp_* API (%d functions found)'
-         % len(exports))
+    exports = {}
+    for source in ('api.rs', 'diag.rs'):
+        exports.update(rust_exports_with_docs(read(root, os.path.join('src', source))))
+    c.ok(len(exports) >= 7, 'src/api.rs and src/diag.rs export the rt_mp_* API and mp_check '
+         '(%d functions found)' % len(exports))
     for name, doc in sorted(exports.items()):
         c.ok(re.search(r'^\s*```c\s*$', doc, re.M) is not None,
-             'src/api.rs: %s has an example in C in its docs' % name)
+             'src/: %s has an example in C in its docs' % name)
+    # The hook setters are C (src/glue.c), documented there with an example each.
+    glue = read(root, os.path.join('src', 'glue.c'))
+    for name in ('rt_mp_alloc_sethook', 'rt_mp_free_sethook'):
+        m = re.search(r'/\*((?:(?!\*/).)*)\*/\s*\nvoid ' + name + r'\(', glue, re.S)
+        c.ok(m is not None and 'Example:' in m.group(1) and 'Safety:' in m.group(1),
+             'src/glue.c: %s is documented with its contract and an example' % name)
     try:
         header = read(root, os.path.join('include', 'rtt_mempool.h'))
     except OSError:

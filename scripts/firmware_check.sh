@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 # The library's own objects: the Rust code unit(s) and the C glue.
 objects=$(ls "$work"/rtt_mempool-*.o "$work"/*glue.o)
 
-allowed='^(__fsym_mp_check|rt_mp_init|rt_mp_detach|rt_mp_create|rt_mp_delete|rt_mp_alloc|rt_mp_free|rt_mp_alloc_sethook|rt_mp_free_sethook|rtt_mempool_check|mp_check|rtt_mempool_list_init|rtt_mempool_list_len)$'
+allowed='^(__fsym_mp_check|rt_mp_init|rt_mp_detach|rt_mp_create|rt_mp_delete|rt_mp_alloc|rt_mp_free|rt_mp_alloc_sethook|rt_mp_free_sethook|rtt_mempool_check|mp_check|rtt_mempool_(list_init|alloc_hook|free_hook|suspend_on|resume_first|rt_[a-z_]+))$'
 # readelf, not nm: binutils' nm tries an LTO plugin on Rust objects and gives up.
 symbols() { arm-none-eabi-readelf -sW $objects | awk '$5 == "GLOBAL" || $5 == "WEAK"'; }
 exported=$(symbols | awk '$7 != "UND" {print $8}' | sort -u)

@@ -1,12 +1,41 @@
 //! Kernel access: bindgen's view of the user's RT-Thread headers (`rtthread.h` with their
-//! `rtconfig.h`), and the few small wrappers the `rt_mp_*` shell uses.
+//! `rtconfig.h`), and the small safe layer the `rt_mp_*` shell is written against.
 //!
 //! Nothing here re-implements a kernel service: objects, suspend lists, thread timers, the
-//! scheduler, errno and the heap are the kernel's own, called through the bindings. Static
-//! inline list helpers come through `src/glue.c`.
+//! scheduler, errno and the heap are the kernel's own, called through the bindings (or, where
+//! the user's kernel has only a macro or a static inline, through `src/glue.c`).
+//!
+//! # One source for every release
+//!
+//! RT-Thread's releases differ in how a pool is locked and how its waiters queue. `build.rs`
+//! reads that off the user's own headers (see its `KERNEL_SHAPES`), never off a version
+//! number:
+//!
+//! | what the headers have | then | RT-Thread |
+//! | --- | --- | --- |
+//! | `struct rt_mempool` has `spinlock` | on SMP the pool lock is that spinlock | 5.1 and later |
+//! | no `spinlock` there | the pool lock is `rt_hw_interrupt_disable` (on SMP the kernel's global lock) | 4.1, 5.0 |
+//! | `rt_thread_suspend_to_list` | FIFO waiters, woken with `rt_susp_list_dequeue`; detach wakes them with `RT_ERROR` | 5.1 and later |
+//! | none | waiters pushed at the head and woken from it (LIFO); detach wakes them with `-RT_ERROR` | 4.1, 5.0 |
+//! | `struct rt_object_information` has `spinlock` | the registry walk takes it | 5.1 and later |
+//!
+//! On a single core the pool lock is always interrupt masking: nothing else can run on the
+//! only CPU until they are unmasked, and it skips the scheduler-lock bookkeeping that
+//! `rt_spin_lock_irqsave` adds there (5.2+), most of the C version's fast-path cost.
+//!
+//! # Locks, and the order they nest in
+//!
+//! [`Registry`] (the kernel's list of MemPool objects) may be held while a pool is locked
+//! ([`Registry::lock_pool`]), never the other way round: no code here, and nothing in
+//! `rt_mp_detach`/`rt_mp_delete`, takes the registry's lock while holding a pool's (they
+//! retire the pool under its lock, release it, and only then unregister it). The scheduler's
+//! and the timer's locks nest inside both, as in the kernel.
 
-use core::ffi::{c_char, c_uint};
+use core::ffi::{c_char, c_int, CStr};
+use core::marker::PhantomData;
 use core::ptr::addr_of_mut;
+
+use crate::pool::{Geometry, PoolState, RawRegion};
 
 #[allow(
     non_camel_case_types,
@@ -21,13 +50,20 @@ pub mod sys {
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
-pub use sys::{rt_err_t, rt_int32_t, rt_mempool, rt_size_t, rt_thread};
+pub use sys::{rt_base_t, rt_err_t, rt_int32_t, rt_mempool, rt_size_t, rt_thread};
 
-pub const EOK: rt_err_t = sys::RT_EOK as rt_err_t;
-pub const ERROR: rt_err_t = sys::RT_ERROR as rt_err_t;
-pub const ETIMEOUT: rt_err_t = sys::RT_ETIMEOUT as rt_err_t;
-pub const ENOMEM: rt_err_t = sys::RT_ENOMEM as rt_err_t;
-pub const EINVAL: rt_err_t = sys::RT_EINVAL as rt_err_t;
+// The error numbers as the user's configuration defines them (from 5.0.2 on they follow the
+// C library's errno values with RT_USING_LIBC), evaluated by clang through an enum.
+pub const EOK: rt_err_t = sys::RTT_MEMPOOL_EOK as rt_err_t;
+pub const ERROR: rt_err_t = sys::RTT_MEMPOOL_ERROR as rt_err_t;
+pub const ETIMEOUT: rt_err_t = sys::RTT_MEMPOOL_ETIMEOUT as rt_err_t;
+pub const ENOMEM: rt_err_t = sys::RTT_MEMPOOL_ENOMEM as rt_err_t;
+pub const EINVAL: rt_err_t = sys::RTT_MEMPOOL_EINVAL as rt_err_t;
+
+/// The thread error of a waiter whose pool was detached or deleted: what this kernel's own C
+/// mempool gives it. Kernels with the suspend-list API ignore negative errors there, so
+/// RT-Thread 5.1+ passes `RT_ERROR`; 4.1/5.0 set `-RT_ERROR` themselves.
+pub const RETIRED_ERROR: rt_err_t = if cfg!(rtt_susp_list) { ERROR } else { -ERROR };
 
 /// `RT_ALIGN_SIZE` of the user's configuration.
 pub const ALIGN_SIZE: usize = sys::RTT_MEMPOOL_ALIGN_SIZE as usize;
@@ -44,10 +80,77 @@ pub const NAME_MAX: usize = sys::RTT_MEMPOOL_NAME_MAX as usize;
 const CLASS_MEMPOOL: u8 = sys::RT_Object_Class_MemPool as u8;
 const CLASS_STATIC: u8 = sys::RT_Object_Class_Static as u8;
 
-extern "C" {
-    fn rtt_mempool_list_init(list: *mut sys::rt_list_t);
-    fn rtt_mempool_list_len(list: *const sys::rt_list_t) -> c_uint;
+/// The C glue of `src/glue.c`: wrappers for what the user's headers offer only as macros or
+/// static inlines, and the waiter queue of kernels without the suspend-list API.
+mod glue {
+    use super::sys;
+
+    extern "C" {
+        pub fn rtt_mempool_list_init(list: *mut sys::rt_list_t);
+        #[cfg(rtt_wrapped = "rt_hw_interrupt_disable")]
+        pub fn rtt_mempool_rt_hw_interrupt_disable() -> sys::rt_base_t;
+        #[cfg(rtt_wrapped = "rt_hw_interrupt_enable")]
+        pub fn rtt_mempool_rt_hw_interrupt_enable(level: sys::rt_base_t);
+        #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
+        pub fn rtt_mempool_rt_spin_lock_init(lock: *mut sys::rt_spinlock);
+        #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_irqsave"))]
+        pub fn rtt_mempool_rt_spin_lock_irqsave(lock: *mut sys::rt_spinlock) -> sys::rt_base_t;
+        #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_unlock_irqrestore"))]
+        pub fn rtt_mempool_rt_spin_unlock_irqrestore(
+            lock: *mut sys::rt_spinlock,
+            level: sys::rt_base_t,
+        );
+        #[cfg(not(rtt_susp_list))]
+        pub fn rtt_mempool_suspend_on(
+            thread: *mut sys::rt_thread,
+            list: *mut sys::rt_list_t,
+        ) -> sys::rt_err_t;
+        #[cfg(not(rtt_susp_list))]
+        pub fn rtt_mempool_resume_first(
+            list: *mut sys::rt_list_t,
+            error: sys::rt_err_t,
+        ) -> *mut sys::rt_thread;
+        #[cfg(rtt_hook)]
+        pub fn rtt_mempool_alloc_hook(mp: *mut sys::rt_mempool, block: *mut core::ffi::c_void);
+        #[cfg(rtt_hook)]
+        pub fn rtt_mempool_free_hook(mp: *mut sys::rt_mempool, block: *mut core::ffi::c_void);
+    }
 }
+
+// The kernel services that may be a macro or a static inline, each bound to the function
+// bindgen saw or to its C wrapper.
+#[cfg(rtt_wrapped = "rt_hw_interrupt_disable")]
+use glue::rtt_mempool_rt_hw_interrupt_disable as irq_disable;
+#[cfg(rtt_wrapped = "rt_hw_interrupt_enable")]
+use glue::rtt_mempool_rt_hw_interrupt_enable as irq_enable;
+#[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
+use glue::rtt_mempool_rt_spin_lock_init as spin_lock_init;
+#[cfg(all(
+    any(rtt_smp, rtt_registry_spinlock),
+    rtt_wrapped = "rt_spin_lock_irqsave"
+))]
+use glue::rtt_mempool_rt_spin_lock_irqsave as spin_lock_irqsave;
+#[cfg(all(
+    any(rtt_smp, rtt_registry_spinlock),
+    rtt_wrapped = "rt_spin_unlock_irqrestore"
+))]
+use glue::rtt_mempool_rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
+#[cfg(not(rtt_wrapped = "rt_hw_interrupt_disable"))]
+use sys::rt_hw_interrupt_disable as irq_disable;
+#[cfg(not(rtt_wrapped = "rt_hw_interrupt_enable"))]
+use sys::rt_hw_interrupt_enable as irq_enable;
+#[cfg(all(rtt_pool_spinlock, not(rtt_wrapped = "rt_spin_lock_init")))]
+use sys::rt_spin_lock_init as spin_lock_init;
+#[cfg(all(
+    any(rtt_smp, rtt_registry_spinlock),
+    not(rtt_wrapped = "rt_spin_lock_irqsave")
+))]
+use sys::rt_spin_lock_irqsave as spin_lock_irqsave;
+#[cfg(all(
+    any(rtt_smp, rtt_registry_spinlock),
+    not(rtt_wrapped = "rt_spin_unlock_irqrestore")
+))]
+use sys::rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
 
 /// Sets the calling thread's errno (the global one in interrupt context), as the kernel does.
 pub fn set_errno(error: rt_err_t) {
@@ -79,59 +182,94 @@ pub fn schedule() {
     unsafe { sys::rt_schedule() }
 }
 
-/// Exclusive access to one pool's fields and free list.
-///
-/// Single core (`RT_USING_SMP` off): masking interrupts is enough, because nothing else can
-/// run on the only CPU until they are unmasked. It also skips the scheduler-lock bookkeeping
-/// that `rt_spin_lock_irqsave` adds there, which is most of the C version's fast-path cost.
-/// SMP: the pool's own spinlock, exactly as the kernel's C mempool takes it, because another
-/// CPU may be in the pool at the same time.
-///
-/// Every access to a pool's fields after `rt_mp_init` happens under this lock, in both
-/// configurations, so the two schemes never meet.
-pub struct PoolLock {
-    level: sys::rt_base_t,
-    #[cfg(rtt_smp)]
-    spinlock: *mut sys::rt_spinlock,
+/// The current tick.
+pub fn tick() -> sys::rt_tick_t {
+    // SAFETY: rt_tick_get may be called from any context.
+    unsafe { sys::rt_tick_get() }
 }
 
-impl PoolLock {
+/// Interrupts masked on this CPU (on RT-Thread 4.1/5.0 SMP: the kernel's global lock, which
+/// `rt_hw_interrupt_disable` is there).
+///
+/// # Invariants
+///
+/// `level` is what `rt_hw_interrupt_disable` returned; interrupts stay masked until drop.
+struct IrqMask {
+    level: rt_base_t,
+}
+
+impl IrqMask {
+    #[inline(always)]
+    fn new() -> IrqMask {
+        // SAFETY: masking interrupts is always allowed; Drop restores the saved level.
+        let level = unsafe { irq_disable() };
+        // INVARIANT: `level` is the value to restore.
+        IrqMask { level }
+    }
+}
+
+impl Drop for IrqMask {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: restores the level that `new`'s rt_hw_interrupt_disable returned.
+        unsafe { irq_enable(self.level) };
+    }
+}
+
+/// A kernel spinlock held with interrupts masked (`rt_spin_lock_irqsave`).
+///
+/// # Invariants
+///
+/// `lock` is held by this CPU, taken with `rt_spin_lock_irqsave`, which returned `level`.
+#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+struct SpinGuard {
+    lock: *mut sys::rt_spinlock,
+    level: rt_base_t,
+}
+
+#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+impl SpinGuard {
     /// # Safety
     ///
-    /// `mp` must point to a pool set up by `rt_mp_init`/`rt_mp_create` (its spinlock
-    /// initialised) that stays valid until the lock is dropped.
-    #[cfg_attr(not(rtt_smp), allow(unused_variables))]
-    pub unsafe fn acquire(mp: *mut rt_mempool) -> PoolLock {
-        #[cfg(rtt_smp)]
-        {
-            // SAFETY: the caller guarantees `mp` is a live pool with an initialised spinlock.
-            let spinlock = unsafe { addr_of_mut!((*mp).spinlock) };
-            // SAFETY: as above; the spinlock is released in Drop.
-            let level = unsafe { sys::rt_spin_lock_irqsave(spinlock) };
-            PoolLock { level, spinlock }
-        }
-        #[cfg(not(rtt_smp))]
-        {
-            // SAFETY: masking interrupts is always allowed; Drop restores the saved level.
-            let level = unsafe { sys::rt_hw_interrupt_disable() };
-            PoolLock { level }
-        }
+    /// `lock` must be an initialised kernel spinlock that stays valid until the guard drops.
+    #[inline(always)]
+    unsafe fn new(lock: *mut sys::rt_spinlock) -> SpinGuard {
+        // SAFETY: guaranteed by the caller; released in Drop.
+        let level = unsafe { spin_lock_irqsave(lock) };
+        // INVARIANT: taken just now, with this level.
+        SpinGuard { lock, level }
     }
 }
 
-impl Drop for PoolLock {
+#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+impl Drop for SpinGuard {
+    #[inline(always)]
     fn drop(&mut self) {
-        #[cfg(rtt_smp)]
-        // SAFETY: the spinlock was taken in `acquire` with this level and is still valid.
-        unsafe {
-            sys::rt_spin_unlock_irqrestore(self.spinlock, self.level)
-        };
-        #[cfg(not(rtt_smp))]
-        // SAFETY: restores the level that `acquire`'s rt_hw_interrupt_disable returned.
-        unsafe {
-            sys::rt_hw_interrupt_enable(self.level)
-        };
+        // SAFETY: held by this guard (invariant); the lock is still valid (`new`'s contract).
+        unsafe { spin_unlock_irqrestore(self.lock, self.level) };
     }
+}
+
+/// The lock of one pool, in the form this kernel takes it (see the module documentation).
+#[cfg(all(rtt_smp, rtt_pool_spinlock))]
+type PoolLock = SpinGuard;
+#[cfg(not(all(rtt_smp, rtt_pool_spinlock)))]
+type PoolLock = IrqMask;
+
+/// Takes the lock of `mp`.
+///
+/// # Safety
+///
+/// `mp` must point to a pool object whose lock is initialised and stays valid until the
+/// returned lock drops.
+#[inline(always)]
+#[cfg_attr(not(all(rtt_smp, rtt_pool_spinlock)), allow(unused_variables))]
+unsafe fn lock_pool_raw(mp: *mut rt_mempool) -> PoolLock {
+    #[cfg(all(rtt_smp, rtt_pool_spinlock))]
+    // SAFETY: guaranteed by the caller.
+    return unsafe { SpinGuard::new(addr_of_mut!((*mp).spinlock)) };
+    #[cfg(not(all(rtt_smp, rtt_pool_spinlock)))]
+    return IrqMask::new();
 }
 
 /// Whether `mp` is a live memory pool object: its class byte says MemPool. Detached and
@@ -143,6 +281,7 @@ impl Drop for PoolLock {
 /// # Safety
 ///
 /// `mp` must be non-null, aligned and readable for `size_of::<rt_mempool>()` bytes.
+#[inline(always)]
 pub unsafe fn is_mempool(mp: *const rt_mempool) -> bool {
     // SAFETY: the caller guarantees `mp` is readable.
     let class = unsafe { (*mp).parent.type_ };
@@ -154,62 +293,349 @@ pub unsafe fn is_mempool(mp: *const rt_mempool) -> bool {
 /// # Safety
 ///
 /// As for [`is_mempool`].
-pub unsafe fn is_static(mp: *mut rt_mempool) -> bool {
+pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
     // SAFETY: the caller guarantees `mp` is a readable object.
-    unsafe { sys::rt_object_is_systemobject(addr_of_mut!((*mp).parent)) != 0 }
+    unsafe { (*mp).parent.type_ & CLASS_STATIC != 0 }
 }
 
-/// Walks the kernel's list of registered memory pools and returns the first `Some` that
-/// `visit(index, pool)` gives. The walk holds the list's own spinlock, the one
-/// `rt_object_init` and `rt_object_detach` take, so no pool is linked or unlinked meanwhile,
-/// on any CPU. `visit` runs under that lock with interrupts masked: it must not block or take
-/// a pool's lock (`rt_mp_detach` takes the pool's lock first, then this one). Reads only
-/// kernel-owned list nodes, so it is safe whatever pointer a caller handed us.
-fn find_pool<T>(mut visit: impl FnMut(usize, *mut rt_mempool) -> Option<T>) -> Option<T> {
-    // SAFETY: the object container of a class is a static of the kernel, valid forever.
-    let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
-    if info.is_null() {
-        return None;
+/// The kernel's list of registered MemPool objects, held locked: no pool is registered or
+/// unregistered (so none is freed by `rt_mp_delete`) while this exists, on any CPU.
+///
+/// # Invariants
+///
+/// `info` is the kernel's MemPool container and its lock (its spinlock where it has one,
+/// else interrupt masking, as the kernel's own object functions take it) is held.
+pub struct Registry {
+    info: *mut sys::rt_object_information,
+    #[cfg(rtt_registry_spinlock)]
+    _lock: SpinGuard,
+    #[cfg(not(rtt_registry_spinlock))]
+    _lock: IrqMask,
+}
+
+impl Registry {
+    /// Locks the registry. Interrupts stay masked until it drops: keep it short, never block.
+    pub fn lock() -> Option<Registry> {
+        // SAFETY: the object container of a class is a static of the kernel, valid forever.
+        let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
+        if info.is_null() {
+            return None;
+        }
+        // INVARIANT: the container's lock is taken here and held by the field until drop.
+        Some(Registry {
+            info,
+            // SAFETY: the container's spinlock is initialised by the kernel and static.
+            #[cfg(rtt_registry_spinlock)]
+            _lock: unsafe { SpinGuard::new(addr_of_mut!((*info).spinlock)) },
+            #[cfg(not(rtt_registry_spinlock))]
+            _lock: IrqMask::new(),
+        })
     }
-    // SAFETY: the container's spinlock is initialised by the kernel; released below.
-    let level = unsafe { sys::rt_spin_lock_irqsave(addr_of_mut!((*info).spinlock)) };
-    let mut found = None;
-    // SAFETY: `info` is the kernel's container; its list links registered objects only, and
-    // under its lock nothing unlinks one while we walk it.
-    unsafe {
-        let head = addr_of_mut!((*info).object_list);
-        let mut node = (*head).next;
-        let mut index = 0;
-        while node != head {
+
+    /// The `index`-th registered pool, if there are that many. Reads only kernel-owned list
+    /// nodes, so it is safe whatever memory a caller's pointers point to.
+    pub fn nth(&self, index: usize) -> Option<*mut rt_mempool> {
+        self.pools().nth(index)
+    }
+
+    /// Whether `mp` is registered right now. O(pools); reads no memory through `mp`.
+    pub fn contains(&self, mp: *const rt_mempool) -> bool {
+        self.pools().any(|pool| pool.cast_const() == mp)
+    }
+
+    fn pools(&self) -> impl Iterator<Item = *mut rt_mempool> + '_ {
+        // SAFETY: `info` is the kernel's container (invariant).
+        let head = unsafe { addr_of_mut!((*self.info).object_list) };
+        // SAFETY: the list links registered objects only, and under the registry's lock
+        // (invariant) nothing links or unlinks one while we walk it.
+        let mut node = unsafe { (*head).next };
+        core::iter::from_fn(move || {
+            if node == head {
+                return None;
+            }
             // `list` is a field of `struct rt_object`, the first member of `rt_mempool`.
             let pool = node
-                .cast::<u8>()
-                .sub(core::mem::offset_of!(sys::rt_object, list))
+                .wrapping_byte_sub(core::mem::offset_of!(sys::rt_object, list))
                 .cast::<rt_mempool>();
-            found = visit(index, pool);
-            if found.is_some() {
-                break;
-            }
-            index += 1;
-            node = (*node).next;
+            // SAFETY: as above: `node` is a registered object's node.
+            node = unsafe { (*node).next };
+            Some(pool)
+        })
+    }
+
+    /// Finds `mp` among the registered pools and locks it, if it is still a live pool. The
+    /// guard borrows the registry: the pool cannot be unregistered, so not freed, while the
+    /// guard exists. This is the only way a thread that has slept may reach a pool again.
+    pub fn lock_pool(&self, mp: *mut rt_mempool) -> Option<PoolGuard<'_>> {
+        if !self.contains(mp) {
+            return None;
+        }
+        // SAFETY: `mp` is a registered MemPool object, so a pool whose lock was initialised
+        // before it was registered (rt_mp_init) or published (rt_mp_create), and it stays
+        // registered, so valid, while `self` is held, which the guard's lifetime ensures.
+        unsafe { PoolGuard::lock(mp) }
+    }
+}
+
+/// Exclusive access to one live pool's fields: the only way this library reads or writes
+/// them after the pool was set up.
+///
+/// # Invariants
+///
+/// The pool lock of `mp` is held for the guard's lifetime (`_lock`), and `mp` was a live
+/// pool (class MemPool, `block_total_count` not 0) when the lock was taken; under the lock
+/// nobody else changes that or the fields. `mp` stays valid for the guard's lifetime `'r`:
+/// the caller's contract of the C API vouches for it, or a [`Registry`] held for `'r`.
+pub struct PoolGuard<'r> {
+    mp: *mut rt_mempool,
+    _lock: PoolLock,
+    _registry: PhantomData<&'r Registry>,
+}
+
+/// What [`PoolGuard::wake_first`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// A waiter was made ready.
+    Woken,
+    /// The kernel would not wake the first waiter: its timeout is already in flight (on
+    /// another CPU, or in the soft-timer thread) and will make it ready instead.
+    Refused,
+}
+
+impl<'r> PoolGuard<'r> {
+    /// Locks `mp` if it is a live pool.
+    ///
+    /// # Safety
+    ///
+    /// `mp` must point to readable, aligned memory of a `struct rt_mempool` whose lock was
+    /// initialised, valid for `'r`.
+    #[inline(always)]
+    pub unsafe fn lock(mp: *mut rt_mempool) -> Option<PoolGuard<'r>> {
+        // SAFETY: guaranteed by the caller.
+        let lock = unsafe { lock_pool_raw(mp) };
+        // SAFETY: readable (caller); read under the lock, so it cannot change meanwhile.
+        let live = unsafe { is_mempool(mp) && (*mp).block_total_count != 0 };
+        // INVARIANT: locked, and live as just checked.
+        live.then_some(PoolGuard {
+            mp,
+            _lock: lock,
+            _registry: PhantomData,
+        })
+    }
+
+    /// The pool's address (for headers and hooks; not to be dereferenced).
+    #[inline(always)]
+    pub fn as_ptr(&self) -> *mut rt_mempool {
+        self.mp
+    }
+
+    /// The pool's geometry, free-list state and region, checked: overwritten fields give
+    /// `None`, never arithmetic that overflows.
+    #[inline(always)]
+    pub fn load(&self) -> Option<(Geometry, PoolState, RawRegion)> {
+        // SAFETY: a live pool under its lock (invariant).
+        let (start, block_size, total, head, free) = unsafe {
+            let mp = self.mp;
+            (
+                (*mp).start_address.cast::<u8>(),
+                (*mp).block_size as usize,
+                (*mp).block_total_count as usize,
+                (*mp).block_list as usize,
+                (*mp).block_free_count as usize,
+            )
+        };
+        let geometry = Geometry::with_count(start as usize, block_size, total).ok()?;
+        // SAFETY: a live pool owns its region (rt_mp_init's contract, or rt_mp_create's heap
+        // block of exactly this geometry), and under the pool lock nothing else touches the
+        // headers.
+        let region = unsafe { RawRegion::new(&geometry, start) };
+        Some((geometry, PoolState { head, free }, region))
+    }
+
+    /// Writes the free-list state back. `block_list` keeps C's meaning: the next block's slot.
+    #[inline(always)]
+    pub fn store(&mut self, state: &PoolState, region: &RawRegion) {
+        let head = if state.head == 0 {
+            core::ptr::null_mut()
+        } else {
+            region.pointer(state.head)
+        };
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe {
+            (*self.mp).block_list = head;
+            (*self.mp).block_free_count = state.free as rt_size_t;
         }
     }
-    // SAFETY: pairs with the lock above.
-    unsafe { sys::rt_spin_unlock_irqrestore(addr_of_mut!((*info).spinlock), level) };
-    found
+
+    /// Whether threads wait on the pool (the kernel's `rt_list_isempty`, inlined because
+    /// `rt_mp_free` asks it every time).
+    #[inline(always)]
+    pub fn has_waiters(&self) -> bool {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe {
+            let head = addr_of_mut!((*self.mp).suspend_thread);
+            (*head).next != head
+        }
+    }
+
+    /// Makes the first waiter ready with `thread->error = RT_EOK` (FIFO on 5.1+, the most
+    /// recent on 4.1/5.0, as that kernel's C mempool). Call only when [`Self::has_waiters`].
+    #[inline(always)]
+    pub fn wake_first(&mut self) -> Wake {
+        // SAFETY: a live pool under its lock (invariant); the suspend list holds threads only.
+        let woken = unsafe {
+            let list = addr_of_mut!((*self.mp).suspend_thread);
+            #[cfg(rtt_susp_list)]
+            let thread = sys::rt_susp_list_dequeue(list, EOK);
+            #[cfg(not(rtt_susp_list))]
+            let thread = glue::rtt_mempool_resume_first(list, EOK);
+            !thread.is_null()
+        };
+        if woken {
+            Wake::Woken
+        } else {
+            Wake::Refused
+        }
+    }
+
+    /// Wake-ups a free could not deliver (see [`Wake::Refused`]), to be passed on by the
+    /// waiter that leaves without one. Kept in the object's `flag` byte, which the kernel
+    /// leaves to each object class and RT-Thread's mempool never uses (0 when set up).
+    pub fn owed_wakes(&self) -> u8 {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe { (*self.mp).parent.flag }
+    }
+
+    pub fn set_owed_wakes(&mut self, owed: u8) {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe { (*self.mp).parent.flag = owed }
+    }
+
+    /// Queues the calling thread on the pool (FIFO and uninterruptible on 5.1+, at the head
+    /// on 4.1/5.0, as that kernel's C mempool) and, for a finite wait, arms its timer for
+    /// `ticks`. The switch happens at the next [`schedule`], after the lock is released.
+    /// Returns false if the kernel refused.
+    pub fn suspend(&mut self, waiter: &Waiter, ticks: Option<sys::rt_tick_t>) -> bool {
+        let thread = waiter.thread;
+        // SAFETY: a live pool under its lock (invariant); `thread` is the running thread
+        // (Waiter's invariant), valid while it runs.
+        unsafe {
+            (*thread).error = EOK;
+            let list = addr_of_mut!((*self.mp).suspend_thread);
+            #[cfg(rtt_susp_list)]
+            let suspended = sys::rt_thread_suspend_to_list(
+                thread,
+                list,
+                sys::RT_IPC_FLAG_FIFO as _,
+                sys::RT_UNINTERRUPTIBLE as _,
+            );
+            #[cfg(not(rtt_susp_list))]
+            let suspended = glue::rtt_mempool_suspend_on(thread, list);
+            if suspended != EOK {
+                return false;
+            }
+            if let Some(mut ticks) = ticks {
+                let timer = addr_of_mut!((*thread).thread_timer);
+                sys::rt_timer_control(
+                    timer,
+                    sys::RT_TIMER_CTRL_SET_TIME as _,
+                    (&raw mut ticks).cast(),
+                );
+                sys::rt_timer_start(timer);
+            }
+            true
+        }
+    }
+
+    /// Takes the pool out of use: every waiter is woken with [`RETIRED_ERROR`] and the pool
+    /// is marked empty (total 0), so that [`PoolGuard::lock`] refuses it from now on and no
+    /// block is taken or returned while the caller unregisters it and, for a created pool,
+    /// frees its memory. Returns the geometry and region it had, for [`crate::pool::retire`].
+    pub fn retire(self) -> Option<(Geometry, RawRegion)> {
+        let (geometry, _, region) = self.load()?;
+        // SAFETY: a live pool under its lock (invariant); the suspend list holds threads.
+        unsafe {
+            let list = addr_of_mut!((*self.mp).suspend_thread);
+            #[cfg(rtt_susp_list)]
+            sys::rt_susp_list_resume_all(list, RETIRED_ERROR);
+            #[cfg(not(rtt_susp_list))]
+            while !glue::rtt_mempool_resume_first(list, RETIRED_ERROR).is_null() {}
+            (*self.mp).block_total_count = 0;
+            (*self.mp).block_free_count = 0;
+            (*self.mp).block_list = core::ptr::null_mut();
+        }
+        Some((geometry, region))
+    }
+
+    /// The pool's name and block size, for `mp_check`'s report.
+    pub fn block_size(&self) -> usize {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe { (*self.mp).block_size as usize }
+    }
+
+    /// How many threads wait, counting at most `limit`. Where suspend lists are guarded by
+    /// the scheduler lock (5.1+: a timeout unlinks its thread under it, not under the pool
+    /// lock), the count is taken under it, so the walk never meets a node being unlinked.
+    pub fn waiter_count(&self, limit: usize) -> usize {
+        #[cfg(rtt_sched_lock)]
+        let mut level: sys::rt_sched_lock_level_t = 0;
+        // SAFETY: taken and released around the walk below.
+        #[cfg(rtt_sched_lock)]
+        unsafe {
+            sys::rt_sched_lock(&raw mut level)
+        };
+        let mut count = 0;
+        // SAFETY: a live pool under its lock (invariant), and its list is not changed
+        // meanwhile: on 4.1/5.0 every change to it happens with interrupts masked, which the
+        // pool lock is there; on 5.1+ under the scheduler lock, held here.
+        unsafe {
+            let head = addr_of_mut!((*self.mp).suspend_thread);
+            let mut node = (*head).next;
+            while node != head && count < limit {
+                count += 1;
+                node = (*node).next;
+            }
+        }
+        #[cfg(rtt_sched_lock)]
+        // SAFETY: pairs with the lock above.
+        unsafe {
+            sys::rt_sched_unlock(level)
+        };
+        count
+    }
 }
 
-/// Whether `mp` is a pool registered with the kernel right now. O(number of pools); reads no
-/// memory through `mp`.
-pub fn is_registered_pool(mp: *const rt_mempool) -> bool {
-    find_pool(|_, pool| (pool.cast_const() == mp).then_some(())).is_some()
+/// Prepares the suspend list, the owed-wake count and (where the pool has one) the spinlock
+/// of a pool being set up, before it is registered or published.
+///
+/// # Safety
+///
+/// `mp` must be valid for writes and not yet visible to other threads as a live pool.
+pub unsafe fn init_sync(mp: *mut rt_mempool) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        glue::rtt_mempool_list_init(addr_of_mut!((*mp).suspend_thread));
+        (*mp).parent.flag = 0;
+        #[cfg(rtt_pool_spinlock)]
+        spin_lock_init(addr_of_mut!((*mp).spinlock));
+    }
 }
 
-/// The `index`-th registered pool, if there are that many. Like RT-Thread's own `list`
-/// command, a caller that uses the pool after this returns must expect it to be detached
-/// meanwhile (check its class again under its lock).
-pub fn registered_pool(index: usize) -> Option<*mut rt_mempool> {
-    find_pool(|i, pool| (i == index).then_some(pool))
+/// Calls the alloc hook through the kernel's own hook macro (see `src/glue.c`).
+#[cfg(rtt_hook)]
+#[inline(always)]
+pub fn alloc_hook(mp: *mut rt_mempool, block: *mut core::ffi::c_void) {
+    // SAFETY: the hook gets the arguments RT-Thread passes it; the user vouched, by
+    // installing it, that it may be called from every context rt_mp_alloc is called from.
+    unsafe { glue::rtt_mempool_alloc_hook(mp, block) }
+}
+
+/// Calls the free hook through the kernel's own hook macro (see `src/glue.c`).
+#[cfg(rtt_hook)]
+#[inline(always)]
+pub fn free_hook(mp: *mut rt_mempool, block: *mut core::ffi::c_void) {
+    // SAFETY: as for `alloc_hook`.
+    unsafe { glue::rtt_mempool_free_hook(mp, block) }
 }
 
 /// Registers a static pool object under `name`.
@@ -232,20 +658,22 @@ pub unsafe fn object_init(mp: *mut rt_mempool, name: *const c_char) {
 ///
 /// # Safety
 ///
-/// `mp` must be a registered static pool.
+/// `mp` must be a registered static pool; no registry or pool lock held by the caller.
 pub unsafe fn object_detach(mp: *mut rt_mempool) {
     // SAFETY: guaranteed by the caller.
     unsafe { sys::rt_object_detach(addr_of_mut!((*mp).parent)) }
 }
 
-/// Allocates and registers a pool object on the heap; null when the heap is exhausted.
+/// Allocates and registers a pool object on the heap, zeroed (so `block_total_count` is 0
+/// and every call refuses it until it is published); null when the heap is exhausted.
 ///
 /// # Safety
 ///
 /// `name` must be a NUL-terminated string; not from interrupt context.
 #[cfg(rtt_heap)]
 pub unsafe fn object_allocate(name: *const c_char) -> *mut rt_mempool {
-    // SAFETY: guaranteed by the caller; the kernel sizes MemPool objects as rt_mempool.
+    // SAFETY: guaranteed by the caller; the kernel sizes MemPool objects as rt_mempool and
+    // zeroes them.
     unsafe { sys::rt_object_allocate(sys::RT_Object_Class_MemPool, name).cast() }
 }
 
@@ -253,7 +681,8 @@ pub unsafe fn object_allocate(name: *const c_char) -> *mut rt_mempool {
 ///
 /// # Safety
 ///
-/// `mp` must come from [`object_allocate`] and not be used afterwards.
+/// `mp` must come from [`object_allocate`] and not be used afterwards; no registry or pool
+/// lock held by the caller.
 #[cfg(rtt_heap)]
 pub unsafe fn object_delete(mp: *mut rt_mempool) {
     // SAFETY: guaranteed by the caller.
@@ -278,69 +707,11 @@ pub unsafe fn heap_free(memory: *mut u8) {
     unsafe { sys::rt_free(memory.cast()) }
 }
 
-/// Prepares the suspend list and spinlock of a pool being set up.
-///
-/// # Safety
-///
-/// `mp` must be valid for writes and not in use by any other thread.
-pub unsafe fn init_sync(mp: *mut rt_mempool) {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        rtt_mempool_list_init(addr_of_mut!((*mp).suspend_thread));
-        sys::rt_spin_lock_init(addr_of_mut!((*mp).spinlock));
-    }
-}
-
-/// Whether threads wait on `mp`. Compares the list head with itself (the kernel's
-/// `rt_list_isempty`, inlined because `rt_mp_free` asks it every time).
-///
-/// # Safety
-///
-/// `mp` must be a live pool, read under its [`PoolLock`].
-pub unsafe fn has_waiters(mp: *mut rt_mempool) -> bool {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        let head = addr_of_mut!((*mp).suspend_thread);
-        (*head).next != head
-    }
-}
-
-/// How many threads wait on `mp`.
-///
-/// # Safety
-///
-/// As for [`has_waiters`].
-pub unsafe fn waiter_count(mp: *mut rt_mempool) -> usize {
-    // SAFETY: guaranteed by the caller.
-    unsafe { rtt_mempool_list_len(addr_of_mut!((*mp).suspend_thread)) as usize }
-}
-
-/// Makes the first waiter ready with `thread->error = RT_EOK`. Returns whether there was one.
-///
-/// # Safety
-///
-/// `mp` must be a live pool, under its [`PoolLock`].
-pub unsafe fn wake_first(mp: *mut rt_mempool) -> bool {
-    // SAFETY: guaranteed by the caller.
-    unsafe { !sys::rt_susp_list_dequeue(addr_of_mut!((*mp).suspend_thread), EOK).is_null() }
-}
-
-/// Makes every waiter ready with `thread->error = RT_ERROR` (the pool is going away).
-/// Returns whether there was one.
-///
-/// # Safety
-///
-/// As for [`wake_first`].
-pub unsafe fn wake_all_with_error(mp: *mut rt_mempool) -> bool {
-    // SAFETY: guaranteed by the caller.
-    unsafe {
-        let had_waiters = has_waiters(mp);
-        sys::rt_susp_list_resume_all(addr_of_mut!((*mp).suspend_thread), ERROR);
-        had_waiters
-    }
-}
-
 /// The running thread, for the blocking path.
+///
+/// # Invariants
+///
+/// `thread` is the thread that made this value and is running it.
 pub struct Waiter {
     thread: *mut rt_thread,
 }
@@ -350,60 +721,22 @@ impl Waiter {
     pub fn current() -> Option<Waiter> {
         // SAFETY: rt_thread_self may be called from any context.
         let thread = unsafe { sys::rt_thread_self() };
+        // INVARIANT: the caller's own thread; a Waiter is not Send (raw pointer field).
         (!thread.is_null()).then_some(Waiter { thread })
     }
 
-    /// Puts the thread on `mp`'s suspend list (FIFO, uninterruptible, as the C version) and,
-    /// for a finite wait, arms its timer for `ticks`. The switch happens at the next
-    /// [`schedule`], after the pool lock is released. Returns false if the kernel refused.
-    ///
-    /// # Safety
-    ///
-    /// `mp` must be a live pool, under its [`PoolLock`]; the caller must be this thread.
-    pub unsafe fn suspend_on(&self, mp: *mut rt_mempool, ticks: Option<sys::rt_tick_t>) -> bool {
-        // SAFETY: `self.thread` is the running thread, valid while it runs; `mp` is live.
-        unsafe {
-            (*self.thread).error = EOK;
-            let suspended = sys::rt_thread_suspend_to_list(
-                self.thread,
-                addr_of_mut!((*mp).suspend_thread),
-                sys::RT_IPC_FLAG_FIFO as _,
-                sys::RT_UNINTERRUPTIBLE as _,
-            );
-            if suspended != EOK {
-                return false;
-            }
-            if let Some(mut ticks) = ticks {
-                let timer = addr_of_mut!((*self.thread).thread_timer);
-                sys::rt_timer_control(
-                    timer,
-                    sys::RT_TIMER_CTRL_SET_TIME as _,
-                    (&raw mut ticks).cast(),
-                );
-                sys::rt_timer_start(timer);
-            }
-            true
-        }
-    }
-
-    /// The thread's error after it was woken: RT_EOK when a block was freed for it,
-    /// -RT_ETIMEOUT when its timer expired, RT_ERROR when the pool went away.
+    /// The thread's error after it was woken: RT_EOK when a free woke it, -RT_ETIMEOUT when
+    /// its timer expired, [`RETIRED_ERROR`] when its pool went away.
     pub fn wake_reason(&self) -> rt_err_t {
-        // SAFETY: the running thread's control block is valid while it runs.
+        // SAFETY: the running thread's control block is valid while it runs (invariant).
         unsafe { (*self.thread).error }
     }
-}
-
-/// The current tick.
-pub fn tick() -> sys::rt_tick_t {
-    // SAFETY: rt_tick_get may be called from any context.
-    unsafe { sys::rt_tick_get() }
 }
 
 /// Reports misuse on the console when the kernel is built with `RT_USING_DEBUG`, in
 /// RT-Thread's log format. The message is a constant: no formatting code in the library.
 #[cfg_attr(not(rtt_debug), allow(unused_variables))]
-pub fn report(function: &core::ffi::CStr, problem: &core::ffi::CStr) {
+pub fn report(function: &CStr, problem: &CStr) {
     #[cfg(rtt_debug)]
     // SAFETY: the format takes two strings, both NUL-terminated.
     unsafe {
@@ -415,42 +748,8 @@ pub fn report(function: &core::ffi::CStr, problem: &core::ffi::CStr) {
     }
 }
 
-/// The figures of one line of `mp_check`'s report, read under the pool's lock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CheckLine {
-    pub block_size: usize,
-    pub total: usize,
-    pub free: usize,
-    pub listed: usize,
-    pub waiters: usize,
-}
-
-/// Prints one line of `mp_check`'s report.
-///
-/// # Safety
-///
-/// `mp` must point to a pool object (its name readable).
-pub unsafe fn print_check_line(mp: *mut rt_mempool, line: &CheckLine, verdict: &core::ffi::CStr) {
-    // SAFETY: the name is RT_NAME_MAX bytes inside the object and printed with that bound;
-    // the numbers are passed as unsigned long, as the format says.
-    unsafe {
-        sys::rt_kprintf(
-            c"%-*.*s %6lu %6lu %6lu %6lu %7lu  %s\n".as_ptr(),
-            NAME_MAX as core::ffi::c_int,
-            NAME_MAX as core::ffi::c_int,
-            (*mp).parent.name.as_ptr(),
-            line.block_size as core::ffi::c_ulong,
-            line.total as core::ffi::c_ulong,
-            line.free as core::ffi::c_ulong,
-            line.listed as core::ffi::c_ulong,
-            line.waiters as core::ffi::c_ulong,
-            verdict.as_ptr(),
-        );
-    }
-}
-
 /// Prints a constant line on the console.
-pub fn print(line: &core::ffi::CStr) {
+pub fn print(line: &CStr) {
     // SAFETY: "%s" with one NUL-terminated string.
     unsafe { sys::rt_kprintf(c"%s".as_ptr(), line.as_ptr()) };
 }
@@ -460,7 +759,43 @@ pub fn print(line: &core::ffi::CStr) {
 /// # Safety
 ///
 /// `text` must be NUL-terminated.
-pub unsafe fn print_with(prefix: &core::ffi::CStr, text: *const c_char, suffix: &core::ffi::CStr) {
+pub unsafe fn print_with(prefix: &CStr, text: *const c_char, suffix: &CStr) {
     // SAFETY: three NUL-terminated strings, guaranteed by the caller for `text`.
     unsafe { sys::rt_kprintf(c"%s%s%s".as_ptr(), prefix.as_ptr(), text, suffix.as_ptr()) };
+}
+
+/// Prints one line of `mp_check`'s report: the name (at most RT_NAME_MAX bytes, copied while
+/// the pool was registered) and the figures.
+pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CStr) {
+    // SAFETY: the name is printed with its bound, so it need not be NUL-terminated; the
+    // numbers are passed as unsigned long, as the format says.
+    unsafe {
+        sys::rt_kprintf(
+            c"%-*.*s %6lu %6lu %6lu %6lu %7lu  %s\n".as_ptr(),
+            NAME_MAX as c_int,
+            NAME_MAX as c_int,
+            name.as_ptr(),
+            figures[0] as core::ffi::c_ulong,
+            figures[1] as core::ffi::c_ulong,
+            figures[2] as core::ffi::c_ulong,
+            figures[3] as core::ffi::c_ulong,
+            figures[4] as core::ffi::c_ulong,
+            verdict.as_ptr(),
+        );
+    }
+}
+
+/// The object name of `mp`, copied.
+///
+/// # Safety
+///
+/// `mp` must be readable (a registered pool, under the [`Registry`]).
+pub unsafe fn name_of(mp: *const rt_mempool) -> [u8; NAME_MAX] {
+    let mut name = [0u8; NAME_MAX];
+    // SAFETY: the name array lies inside the readable object; its length is RT_NAME_MAX.
+    let source = unsafe { &(*mp).parent.name };
+    for (to, from) in name.iter_mut().zip(source.iter()) {
+        *to = from.to_ne_bytes()[0];
+    }
+    name
 }

@@ -10,7 +10,8 @@
 //!   kernel services the pool uses (objects, locks, the scheduler's suspend lists, timers,
 //!   errno, hooks).
 //! - `api`: the `extern "C"` `rt_mp_*` functions, doing only ABI work: argument checks,
-//!   loading and storing `struct rt_mempool`, blocking and waking through the kernel.
+//!   setting up and retiring `struct rt_mempool`, and the waiting protocol (documented there).
+//! - `diag`: `mp_check`, the bounded consistency report.
 //!
 //! The library is `#![no_std]`. On hosted targets (the host test kernel) it links `std` only
 //! for the panic runtime; on bare-metal targets it has no panic path at all (checked by
@@ -28,10 +29,14 @@ pub mod pool;
 #[cfg(all(feature = "capi", not(test)))]
 mod api;
 #[cfg(all(feature = "capi", not(test)))]
+mod diag;
+#[cfg(all(feature = "capi", not(test)))]
 mod kernel;
 
 #[cfg(all(feature = "capi", not(test)))]
 pub use api::*;
+#[cfg(all(feature = "capi", not(test)))]
+pub use diag::rtt_mempool_check;
 
 #[cfg(all(not(test), target_os = "none"))]
 #[panic_handler]

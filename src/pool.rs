@@ -28,7 +28,7 @@
 //! | `00`     | allocated; the word is the owner's address                             |
 //! | `01`     | freed; the rest is the address of the next free slot (0: end of list)  |
 //! | `11`     | the *frontier*: the first slot never handed out; the rest is its own address |
-//! | `10`     | never written by this module: corruption                               |
+//! | `10`     | the word `0b10` alone: *retired*, the header of a block of a pool that was detached or deleted ([`retire`]); any other word with these bits is corruption |
 //!
 //! # Lazy carving
 //!
@@ -38,6 +38,22 @@
 //! This hands out blocks in exactly the C version's order — ascending at first, then
 //! last-freed-first — and `head` (the C struct's `block_list`) is always the address of the
 //! slot the next allocation returns, or 0 when the pool is empty.
+//!
+//! # What the checks guarantee
+//!
+//! Whatever the pool's memory and its stored fields hold, the functions here never read or
+//! write outside the region (every access goes through [`SlotMemory`], which is bounded), and
+//! [`alloc`] only ever hands out the start of a slot that is not held:
+//! - every slot it takes (`head`, from the C struct's `block_list` or from a freed header's
+//!   link) must be exactly a slot start, checked by [`Geometry::slot_index`] without a
+//!   division;
+//! - it takes only slots whose header is a free or frontier tag, and a held slot's header is
+//!   always its owner's address, so a link into a held block is refused;
+//! - a frontier mark is believed only where it is consistent: with no freed block listed
+//!   before it, the free count must be exactly the number of slots from it to the end, and the
+//!   slot it carves next must not hold the owner's address (a block beyond the real frontier
+//!   was never handed out; [`retire`] clears the owner's address from a detached pool's
+//!   headers, so a pool re-initialised on the same memory does not trip this).
 
 use core::num::NonZeroUsize;
 
@@ -47,6 +63,10 @@ pub const WORD: usize = core::mem::size_of::<usize>();
 const TAG_MASK: usize = 0b11;
 const TAG_FREE: usize = 0b01;
 const TAG_FRONTIER: usize = 0b11;
+/// The header of a block of a pool that no longer exists (see [`retire`]).
+const RETIRED: usize = 0b10;
+/// What [`RawRegion`] reads outside its region: tag `10` but not [`RETIRED`], so invalid.
+const OUTSIDE: usize = !TAG_FREE;
 
 /// Why an operation was refused. Nothing is modified when one of these is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,24 +216,6 @@ impl Geometry {
         Ok(geometry)
     }
 
-    /// The geometry of a pool this module laid out before (by [`Geometry::for_region`] or
-    /// [`Geometry::with_count`]), rebuilt from the fields it was stored in, without checking
-    /// them again: the allocation and free paths rebuild it on every call. Use
-    /// [`Geometry::with_count`] for fields that may have been overwritten.
-    ///
-    /// # Safety
-    ///
-    /// The three values must be those of a geometry one of the checked constructors returned
-    /// (so that `start + total * stride` fits in the address space): the pool functions
-    /// access memory anywhere inside the geometry they are given.
-    pub unsafe fn from_laid_out(start: usize, block_size: usize, total: usize) -> Geometry {
-        Geometry {
-            start,
-            block_size,
-            total,
-        }
-    }
-
     pub fn start(&self) -> usize {
         self.start
     }
@@ -231,14 +233,33 @@ impl Geometry {
         self.block_size + WORD
     }
 
-    /// The stride as a divisor that cannot be zero, so dividing by it has no panic path.
-    fn divisor(&self) -> NonZeroUsize {
-        NonZeroUsize::MIN.saturating_add(self.stride() - 1)
-    }
-
     /// One past the last slot.
     pub fn end(&self) -> usize {
         self.start + self.total * self.stride()
+    }
+
+    /// The index of the slot that starts at `slot`: `Some(i)` exactly when
+    /// `slot == start + i * stride` with `i < total`, whatever `slot` is.
+    ///
+    /// Division-free, because it runs on every allocation and free and Cortex-A9 and many
+    /// Cortex-M parts have no divide instruction: with `stride = odd << shift`, the offset must
+    /// have its low `shift` bits clear, and `(offset >> shift) * odd⁻¹ (mod 2^N)` is the
+    /// quotient when `odd` divides it. That product is below `total` only then: multiplying
+    /// by the odd stride is a bijection modulo 2^N, and `i * odd` for `i < total` does not wrap
+    /// (the constructors checked that `total * stride` fits), so every `i < total` is the image
+    /// of exactly one slot offset and of nothing else.
+    #[inline(always)]
+    pub fn slot_index(&self, slot: usize) -> Option<usize> {
+        let offset = slot.wrapping_sub(self.start);
+        let stride = self.stride();
+        let low_bit = stride & stride.wrapping_neg();
+        if offset & low_bit.wrapping_sub(1) != 0 {
+            return None;
+        }
+        let shift = stride.trailing_zeros();
+        let odd = stride.wrapping_shr(shift);
+        let index = offset.wrapping_shr(shift).wrapping_mul(inverse_of_odd(odd));
+        (index < self.total).then_some(index)
     }
 
     /// The slot of the user pointer `block`, if `block` is exactly where a block starts.
@@ -250,35 +271,26 @@ impl Geometry {
         if block < WORD || slot < self.start || slot >= self.end() {
             return Err(PoolError::OutsidePool);
         }
-        let offset = slot - self.start;
-        let stride = self.divisor();
-        // A power-of-two stride (e.g. 12 + 4 bytes) needs no division, which Cortex-A9 lacks.
-        let misplaced = if stride.is_power_of_two() {
-            offset & (stride.get() - 1)
-        } else {
-            offset % stride
-        };
-        if misplaced != 0 {
-            return Err(PoolError::NotBlockStart);
+        match self.slot_index(slot) {
+            Some(_) => Ok(slot),
+            None => Err(PoolError::NotBlockStart),
         }
-        Ok(slot)
     }
+}
 
-    /// Whether `slot` is where a slot may be read: inside the pool, word-aligned, with room
-    /// for a whole block after it. Cheap (no division): the allocation path uses it on every
-    /// link it follows, so a corrupted link can never make it hand out memory outside the pool.
-    fn holds_slot(&self, slot: usize) -> bool {
-        slot >= self.start
-            && slot % WORD == 0
-            && slot < self.end()
-            && self.end() - slot >= self.stride()
+/// The inverse of an odd number modulo 2^N (N = the bits of `usize`): `x` with
+/// `odd * x == 1 (mod 2^N)`. Newton's iteration `x = x * (2 - odd * x)` doubles the number of
+/// correct low bits, starting from 5 with `3 * odd ^ 2`; three or four multiply pairs, all
+/// with constant bounds, so the compiler unrolls them.
+#[inline(always)]
+fn inverse_of_odd(odd: usize) -> usize {
+    let mut inverse = odd.wrapping_mul(3) ^ 2;
+    let mut bits = 5;
+    while bits < usize::BITS {
+        inverse = inverse.wrapping_mul(2usize.wrapping_sub(odd.wrapping_mul(inverse)));
+        bits *= 2;
     }
-
-    /// `holds_slot` plus the exact slot boundary, for the checks that may take their time.
-    fn is_slot(&self, slot: usize) -> bool {
-        slot.checked_add(WORD)
-            .is_some_and(|block| self.slot_of_block(block).is_ok())
-    }
+    inverse
 }
 
 /// A decoded header word.
@@ -290,6 +302,8 @@ pub enum Header {
     Free(Option<usize>),
     /// The first never-used slot; holds its own address.
     Frontier(usize),
+    /// A block of a pool that was detached or deleted.
+    Retired,
     /// Not a word this module writes.
     Invalid(usize),
 }
@@ -303,6 +317,7 @@ impl Header {
                 Header::Free(if next == 0 { None } else { Some(next) })
             }
             TAG_FRONTIER => Header::Frontier(word & !TAG_MASK),
+            _ if word == RETIRED => Header::Retired,
             _ => Header::Invalid(word),
         }
     }
@@ -312,6 +327,7 @@ impl Header {
             Header::Allocated(owner) => owner,
             Header::Free(next) => next.unwrap_or(0) | TAG_FREE,
             Header::Frontier(slot) => slot | TAG_FRONTIER,
+            Header::Retired => RETIRED,
             Header::Invalid(word) => word,
         }
     }
@@ -323,8 +339,12 @@ pub fn is_valid_owner(owner: usize) -> bool {
     owner != 0 && owner % WORD == 0
 }
 
-/// Access to the header words of one pool's slots. The pool code calls it only with slot
-/// addresses inside its [`Geometry`] (checked by `Geometry::holds_slot`).
+/// Access to the header words of one pool's slots.
+///
+/// An implementation must stay sound for *any* address it is given, because the pool
+/// functions are safe and pass addresses computed from memory that may have been
+/// overwritten: [`RawRegion`] reads an address outside its region as [`Header::Invalid`] and
+/// ignores writes there.
 pub trait SlotMemory {
     fn header(&self, slot: usize) -> usize;
     fn set_header(&mut self, slot: usize, word: usize);
@@ -350,6 +370,11 @@ pub fn init<M: SlotMemory>(geometry: &Geometry, memory: &mut M) -> PoolState {
 }
 
 /// Takes the next free block and marks it as `owner`'s. Returns the user pointer.
+///
+/// Refuses with [`PoolError::Corrupted`], writing nothing, when the head is not exactly a slot
+/// start, its header is neither a free nor the frontier tag, or a frontier mark is
+/// inconsistent (see the module documentation): so a corrupted link or a forged mark can make
+/// it fail, never hand out a block twice or memory that is not a whole block of the pool.
 pub fn alloc<M: SlotMemory>(
     geometry: &Geometry,
     state: &mut PoolState,
@@ -360,31 +385,38 @@ pub fn alloc<M: SlotMemory>(
         return Err(PoolError::Exhausted);
     }
     let slot = state.head;
-    if !geometry.holds_slot(slot) || !is_valid_owner(owner) {
+    let Some(index) = geometry.slot_index(slot) else {
+        return Err(PoolError::Corrupted);
+    };
+    if !is_valid_owner(owner) {
         return Err(PoolError::Corrupted);
     }
     // Work out the new head and check it before writing anything, so that a refusal leaves
-    // the pool exactly as it was.
-    let (next, carved) = match Header::decode(memory.header(slot)) {
-        Header::Free(next) => (next.unwrap_or(0), false),
+    // the pool exactly as it was. A freed slot's link is checked when it becomes the head.
+    let next = match Header::decode(memory.header(slot)) {
+        Header::Free(next) => next.unwrap_or(0),
         Header::Frontier(mark) if mark == slot => {
-            let next = slot + geometry.stride();
-            if next < geometry.end() {
-                (next, true)
+            // No freed block is listed before the real frontier, so every free block is at or
+            // after it: a mark anywhere else (written over a freed header) has lost some of
+            // the list and does not match the count...
+            if state.free != geometry.total() - index {
+                return Err(PoolError::Corrupted);
+            }
+            if index + 1 < geometry.total() {
+                let next = slot + geometry.stride();
+                // ...or it is followed by a held block, which a slot beyond the real frontier
+                // never is.
+                if memory.header(next) == owner {
+                    return Err(PoolError::Corrupted);
+                }
+                memory.set_header(next, Header::Frontier(next).encode());
+                next
             } else {
-                (0, false)
+                0
             }
         }
         _ => return Err(PoolError::Corrupted),
     };
-    // A link is either the end of the list or somewhere a block fits; anything else means a
-    // freed block was written to after `free`, and following it would leave the pool.
-    if next != 0 && !geometry.holds_slot(next) {
-        return Err(PoolError::Corrupted);
-    }
-    if carved {
-        memory.set_header(next, Header::Frontier(next).encode());
-    }
     memory.set_header(slot, Header::Allocated(owner).encode());
     state.head = next;
     state.free -= 1;
@@ -429,48 +461,100 @@ pub struct CheckReport {
     pub fault: Option<PoolError>,
 }
 
-/// Walks the free list and checks it against the counters: every link inside the pool and on
-/// a slot boundary, no cycle, the list ending at the frontier or at 0, and freed plus
-/// never-used blocks equal to `state.free`. Takes at most `total + 1` steps, whatever the
-/// memory holds.
+/// Walks the free list and checks it against the counters: every link exactly a slot start,
+/// no cycle, the list ending at the frontier or at 0, and freed plus never-used blocks equal
+/// to `state.free`. Takes at most `total + 1` steps, whatever the memory holds.
 pub fn check<M: SlotMemory>(geometry: &Geometry, state: &PoolState, memory: &M) -> CheckReport {
-    let mut report = CheckReport {
-        listed: 0,
-        never_used: 0,
-        fault: None,
-    };
-    let mut slot = state.head;
-    let mut steps = 0usize;
-    while slot != 0 {
-        if steps > geometry.total() {
-            // More links than slots: the list loops.
-            report.fault = Some(PoolError::Corrupted);
-            return report;
+    let mut walk = CheckWalk::new(state);
+    // The walk ends by itself within `total + 2` links (it counts them).
+    walk.advance(geometry, state, memory, usize::MAX);
+    walk.report()
+}
+
+/// [`check`] in steps, so that a caller can bound how long it holds the pool's lock: it
+/// follows at most `budget` links per [`CheckWalk::advance`], and the caller re-takes the
+/// lock in between (and starts again if the pool changed meanwhile).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckWalk {
+    slot: usize,
+    steps: usize,
+    report: CheckReport,
+    done: bool,
+}
+
+impl CheckWalk {
+    pub fn new(state: &PoolState) -> CheckWalk {
+        CheckWalk {
+            slot: state.head,
+            steps: 0,
+            report: CheckReport {
+                listed: 0,
+                never_used: 0,
+                fault: None,
+            },
+            done: false,
         }
-        steps += 1;
-        if !geometry.is_slot(slot) {
-            report.fault = Some(PoolError::Corrupted);
-            return report;
-        }
-        match Header::decode(memory.header(slot)) {
-            Header::Free(next) => {
-                report.listed += 1;
-                slot = next.unwrap_or(0);
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// What was found; complete once [`CheckWalk::is_done`].
+    pub fn report(&self) -> CheckReport {
+        self.report
+    }
+
+    /// Follows at most `budget` more links of the list.
+    pub fn advance<M: SlotMemory>(
+        &mut self,
+        geometry: &Geometry,
+        state: &PoolState,
+        memory: &M,
+        budget: usize,
+    ) {
+        let mut left = budget;
+        while !self.done && left > 0 {
+            left -= 1;
+            if self.slot == 0 {
+                self.finish(geometry, state);
+                return;
             }
-            Header::Frontier(mark) if mark == slot => {
-                report.never_used = (geometry.end() - slot) / geometry.divisor();
-                break;
+            if self.steps > geometry.total() {
+                // More links than slots: the list loops.
+                return self.fail();
             }
-            _ => {
-                report.fault = Some(PoolError::Corrupted);
-                return report;
+            self.steps += 1;
+            let Some(index) = geometry.slot_index(self.slot) else {
+                return self.fail();
+            };
+            match Header::decode(memory.header(self.slot)) {
+                Header::Free(next) => {
+                    self.report.listed += 1;
+                    self.slot = next.unwrap_or(0);
+                }
+                Header::Frontier(mark) if mark == self.slot => {
+                    self.report.never_used = geometry.total() - index;
+                    self.finish(geometry, state);
+                }
+                _ => self.fail(),
             }
         }
     }
-    if state.free > geometry.total() || report.listed + report.never_used != state.free {
-        report.fault = Some(PoolError::Corrupted);
+
+    fn finish(&mut self, geometry: &Geometry, state: &PoolState) {
+        self.done = true;
+        if state.free > geometry.total()
+            || self.report.listed + self.report.never_used != state.free
+        {
+            self.report.fault = Some(PoolError::Corrupted);
+        }
     }
-    report
+
+    fn fail(&mut self) {
+        self.done = true;
+        self.report.fault = Some(PoolError::Corrupted);
+    }
 }
 
 /// Whether the slot of `block` is currently handed out: not on the free list and below the
@@ -490,7 +574,7 @@ pub fn is_allocated<M: SlotMemory>(
         if slot == 0 {
             return true;
         }
-        if slot == target || !geometry.is_slot(slot) {
+        if slot == target || geometry.slot_index(slot).is_none() {
             return false;
         }
         match Header::decode(memory.header(slot)) {
@@ -502,19 +586,50 @@ pub fn is_allocated<M: SlotMemory>(
     false
 }
 
+/// Marks every header that names `owner` as retired: the pool is being detached or deleted,
+/// and its blocks must not be taken for blocks of a pool set up later on the same memory
+/// (with the same object), neither by a stale `rt_mp_free` nor by [`alloc`]'s frontier check.
+/// Touches only headers, never the blocks; O(total).
+pub fn retire<M: SlotMemory>(geometry: &Geometry, memory: &mut M, owner: usize) {
+    let mut slot = geometry.start();
+    for _ in 0..geometry.total() {
+        if memory.header(slot) == owner {
+            memory.set_header(slot, Header::Retired.encode());
+        }
+        slot += geometry.stride();
+    }
+}
+
 /// A pool region in memory, accessed through a pointer that keeps the region's provenance.
+///
+/// # Invariants
+///
+/// `base` is valid for reads and writes of `len` bytes (a multiple of [`WORD`]) and
+/// word-aligned, or `len` is 0. Every access is bounds-checked against them, so the safe
+/// [`SlotMemory`] methods cannot reach outside the region, whatever address they are given.
 pub struct RawRegion {
     base: *mut u8,
+    len: usize,
 }
 
 impl RawRegion {
+    /// The region of `geometry`, reached through `base`. A `base` whose address is not
+    /// `geometry.start()` gives an empty region (every read invalid, every write ignored).
+    ///
     /// # Safety
     ///
-    /// For every [`Geometry`] the region is used with: `base` is `geometry.start()`, and it is
-    /// valid for reads and writes of `geometry.end() - geometry.start()` bytes for as long as
-    /// the `RawRegion` is used, with nothing else accessing the slot headers meanwhile.
-    pub unsafe fn new(base: *mut u8) -> RawRegion {
-        RawRegion { base }
+    /// `base` must be valid for reads and writes of `geometry.end() - geometry.start()` bytes
+    /// for as long as the `RawRegion` is used, with nothing else accessing the slot headers
+    /// meanwhile.
+    pub unsafe fn new(geometry: &Geometry, base: *mut u8) -> RawRegion {
+        // INVARIANT: the caller guarantees the bytes; `start` is word-aligned and
+        // `end - start = total * stride` is a multiple of WORD (checked constructors).
+        let len = if base as usize == geometry.start() {
+            geometry.end() - geometry.start()
+        } else {
+            0
+        };
+        RawRegion { base, len }
     }
 
     /// The pointer for address `addr` inside the region, derived from `base`.
@@ -522,18 +637,29 @@ impl RawRegion {
         self.base
             .wrapping_add(addr.wrapping_sub(self.base as usize))
     }
+
+    /// The header word at `addr`, if it is a whole aligned word inside the region.
+    #[inline(always)]
+    fn word(&self, addr: usize) -> Option<*mut usize> {
+        let offset = addr.wrapping_sub(self.base as usize);
+        (offset < self.len && offset % WORD == 0).then(|| self.base.wrapping_add(offset).cast())
+    }
 }
 
 impl SlotMemory for RawRegion {
     fn header(&self, slot: usize) -> usize {
-        // SAFETY: the pool functions pass only word-aligned slot addresses inside the
-        // geometry, which `RawRegion::new`'s contract makes readable.
-        unsafe { self.pointer(slot).cast::<usize>().read() }
+        match self.word(slot) {
+            // SAFETY: an aligned word inside the region (`word`), readable by the invariant.
+            Some(word) => unsafe { word.read() },
+            None => OUTSIDE,
+        }
     }
 
-    fn set_header(&mut self, slot: usize, word: usize) {
-        // SAFETY: as in `header`; the contract also makes the words writable and unshared.
-        unsafe { self.pointer(slot).cast::<usize>().write(word) }
+    fn set_header(&mut self, slot: usize, value: usize) {
+        if let Some(word) = self.word(slot) {
+            // SAFETY: as in `header`; the invariant also makes the word writable and unshared.
+            unsafe { word.write(value) }
+        }
     }
 }
 

@@ -39,7 +39,7 @@ pub fn run(input: &[u8]) -> Summary {
     };
     let geometry = layout.geometry;
     // SAFETY: `words` outlives the region and is only accessed through it below.
-    let mut memory = unsafe { RawRegion::new(words.as_mut_ptr().cast()) };
+    let mut memory = unsafe { RawRegion::new(&geometry, words.as_mut_ptr().cast()) };
     let owner = 0x1000;
     let mut state = init(&geometry, &mut memory);
     let total = geometry.total();

@@ -25,10 +25,11 @@ impl Buffer {
         self.words.as_mut_ptr() as usize
     }
 
-    fn region(&mut self) -> RawRegion {
-        // SAFETY: the buffer outlives every use of the region in these tests, and the tests
-        // access the words only through it while it is in use.
-        unsafe { RawRegion::new(self.words.as_mut_ptr().cast()) }
+    fn region(&mut self, geometry: &Geometry) -> RawRegion {
+        // SAFETY: the buffer outlives every use of the region in these tests, holds every
+        // geometry built from its start and size, and the tests access the words only through
+        // the region while it is in use.
+        unsafe { RawRegion::new(geometry, self.words.as_mut_ptr().cast()) }
     }
 }
 
@@ -45,7 +46,7 @@ impl TestPool {
         let mut buffer = Buffer::new(size);
         let layout =
             Geometry::for_region(buffer.start(), size, block_size, align).expect("valid pool");
-        let state = init(&layout.geometry, &mut buffer.region());
+        let state = init(&layout.geometry, &mut buffer.region(&layout.geometry));
         TestPool {
             buffer,
             geometry: layout.geometry,
@@ -55,12 +56,12 @@ impl TestPool {
     }
 
     fn alloc(&mut self) -> Result<usize, PoolError> {
-        let mut region = self.buffer.region();
+        let mut region = self.buffer.region(&self.geometry);
         alloc(&self.geometry, &mut self.state, &mut region, self.owner)
     }
 
     fn free(&mut self, block: usize) -> Result<(), PoolError> {
-        let mut region = self.buffer.region();
+        let mut region = self.buffer.region(&self.geometry);
         free(
             &self.geometry,
             &mut self.state,
@@ -71,11 +72,20 @@ impl TestPool {
     }
 
     fn check(&mut self) -> CheckReport {
-        check(&self.geometry, &self.state, &self.buffer.region())
+        check(
+            &self.geometry,
+            &self.state,
+            &self.buffer.region(&self.geometry),
+        )
     }
 
     fn is_allocated(&mut self, block: usize) -> bool {
-        is_allocated(&self.geometry, &self.state, &self.buffer.region(), block)
+        is_allocated(
+            &self.geometry,
+            &self.state,
+            &self.buffer.region(&self.geometry),
+            block,
+        )
     }
 
     fn block(&self, index: usize) -> usize {
@@ -83,7 +93,7 @@ impl TestPool {
     }
 
     fn write_word(&mut self, addr: usize, word: usize) {
-        self.buffer.region().set_header(addr, word);
+        self.buffer.region(&self.geometry).set_header(addr, word);
     }
 }
 
@@ -279,7 +289,7 @@ fn blocks_are_whole_and_distinct() {
     let mut pool = TestPool::new(2048, 13, 8);
     let total = pool.geometry.total();
     let blocks: Vec<usize> = (0..total).map(|_| pool.alloc().unwrap()).collect();
-    let region = pool.buffer.region();
+    let region = pool.buffer.region(&pool.geometry);
     for (i, &b) in blocks.iter().enumerate() {
         assert!(b >= pool.geometry.start() + WORD);
         assert!(b + pool.geometry.block_size() <= pool.geometry.end());
@@ -337,7 +347,7 @@ fn misuse_of_free_changes_nothing() {
     );
     let mut other_owner = TestPool::new(64, 8, 8);
     other_owner.owner = 0x2000;
-    let mut region = pool.buffer.region();
+    let mut region = pool.buffer.region(&pool.geometry);
     assert_eq!(
         free(
             &pool.geometry,
@@ -362,6 +372,9 @@ fn corruption_is_detected_not_followed() {
     pool.free(a).unwrap();
     pool.write_word(a - WORD, 0x10 | TAG_FREE);
     assert_eq!(pool.check().fault, Some(PoolError::Corrupted));
+    // `a` itself is free and is handed out; the bad link it leaves as the head is refused
+    // when it is used, and the refusal changes nothing.
+    assert_eq!(pool.alloc(), Ok(a));
     let before = pool.state;
     assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
     assert_eq!(pool.state, before);
@@ -452,5 +465,214 @@ fn model_based_random_sequences() {
             summary.steps > 0 || summary.total == 0,
             "seed {seed}: nothing ran"
         );
+    }
+}
+
+/// `slot_index` agrees with the division it replaces, for every stride shape (odd, even,
+/// power of two) and for addresses on, off, before and after the slots.
+#[test]
+fn slot_index_is_exact_without_division() {
+    for block_size in [WORD, 2 * WORD, 3 * WORD, 5 * WORD, 12 * WORD, 80, 248, 1000] {
+        let block_size = block_size.next_multiple_of(WORD);
+        let total = if cfg!(miri) { 5 } else { 37 };
+        let start = 0x10_0000;
+        let geometry = Geometry::with_count(start, block_size, total).unwrap();
+        let stride = geometry.stride();
+        let probe_end = geometry.end() + 3 * stride;
+        let mut addr = start.wrapping_sub(3 * stride);
+        while addr != probe_end {
+            let expected = (addr >= start && addr < geometry.end() && (addr - start) % stride == 0)
+                .then(|| (addr - start) / stride);
+            assert_eq!(
+                geometry.slot_index(addr),
+                expected,
+                "stride {stride} addr {addr:#x}"
+            );
+            addr = addr.wrapping_add(if cfg!(miri) { WORD } else { 1 });
+        }
+        for far in [
+            0,
+            1,
+            usize::MAX,
+            usize::MAX - WORD + 1,
+            start.wrapping_neg(),
+        ] {
+            let expected = (far >= start && far < geometry.end() && (far - start) % stride == 0)
+                .then(|| (far - start) / stride);
+            assert_eq!(geometry.slot_index(far), expected);
+        }
+    }
+}
+
+/// Defect: `block_list` or a freed header pointing into the middle of a held block made the
+/// pool hand out memory overlapping it (and write its pool pointer into the user's data).
+#[test]
+fn links_off_the_slot_boundary_are_refused() {
+    // Through a freed header.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let held = pool.alloc().unwrap();
+    let freed = pool.alloc().unwrap();
+    pool.free(freed).unwrap();
+    // The middle of `held`, still word-aligned and with room for a block after it.
+    let inside = held + WORD;
+    pool.write_word(freed - WORD, inside | TAG_FREE);
+    assert_eq!(pool.alloc(), Ok(freed));
+    let before = pool.state;
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+    assert_eq!(pool.state, before);
+    assert_eq!(pool.buffer.region(&pool.geometry).header(inside), FILL);
+
+    // Through the head itself (the C struct's block_list overwritten).
+    let mut pool = TestPool::new(1024, 24, 8);
+    let held = pool.alloc().unwrap();
+    pool.state.head = held + WORD;
+    let before = pool.state;
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+    assert_eq!(pool.state, before);
+}
+
+/// Defect: a freed header overwritten with a frontier mark made the allocator carve the next
+/// slot, overwriting the header of a held block, and hand that block out a second time.
+#[test]
+fn a_forged_frontier_never_hands_out_a_held_block() {
+    // The shape where the counts happen to agree: 4 slots, all handed out, slots 0 and 2
+    // freed (2 first on the list), slot 2's header forged into a mark. free == 2 == the
+    // number of slots from 2 to the end, so only the held slot 3 betrays the forgery.
+    let mut pool = TestPool::new(4 * (24 + WORD), 24, 8);
+    assert_eq!(pool.geometry.total(), 4);
+    let blocks: Vec<usize> = (0..4).map(|_| pool.alloc().unwrap()).collect();
+    pool.free(blocks[0]).unwrap();
+    pool.free(blocks[2]).unwrap();
+    let slot2 = blocks[2] - WORD;
+    pool.write_word(slot2, Header::Frontier(slot2).encode());
+    let before = pool.state;
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+    assert_eq!(pool.state, before);
+    assert_eq!(
+        pool.buffer.region(&pool.geometry).header(blocks[3] - WORD),
+        pool.owner
+    );
+
+    // A mark whose count disagrees: a long list behind it.
+    let mut pool = TestPool::new(1024, 24, 8);
+    let blocks: Vec<usize> = (0..6).map(|_| pool.alloc().unwrap()).collect();
+    for &b in &blocks[..5] {
+        pool.free(b).unwrap();
+    }
+    let slot = blocks[4] - WORD;
+    pool.write_word(slot, Header::Frontier(slot).encode());
+    assert_eq!(pool.alloc(), Err(PoolError::Corrupted));
+
+    // Whatever word is written into whichever freed header, no block is handed out while
+    // it is held.
+    for victim in 0..4 {
+        for forged_at in 0..6 {
+            let mut pool = TestPool::new(6 * (24 + WORD), 24, 8);
+            let blocks: Vec<usize> = (0..6).map(|_| pool.alloc().unwrap()).collect();
+            let mut held: Vec<usize> = blocks.clone();
+            for &b in blocks.iter().skip(victim).step_by(2) {
+                pool.free(b).unwrap();
+                held.retain(|&h| h != b);
+            }
+            let slot = pool.block(forged_at) - WORD;
+            if held.contains(&(slot + WORD)) {
+                continue;
+            }
+            pool.write_word(slot, Header::Frontier(slot).encode());
+            while let Ok(b) = pool.alloc() {
+                assert!(!held.contains(&b), "block {b:#x} handed out twice");
+                held.push(b);
+            }
+        }
+    }
+}
+
+/// `retire` takes the owner's address out of every header, so a pool set up again on the same
+/// memory (same object) neither accepts a stale block nor trips over its old headers.
+#[test]
+fn retired_blocks_are_not_the_next_pools() {
+    let mut pool = TestPool::new(1024, 24, 8);
+    let old: Vec<usize> = (0..5).map(|_| pool.alloc().unwrap()).collect();
+    pool.free(old[1]).unwrap();
+    let mut region = pool.buffer.region(&pool.geometry);
+    retire(&pool.geometry, &mut region, pool.owner);
+    for &b in &old {
+        assert_ne!(region.header(b - WORD), pool.owner);
+    }
+    // Set up again on the same memory, for the same owner.
+    pool.state = init(&pool.geometry, &mut region);
+    assert_eq!(
+        pool.free(old[3]),
+        Err(PoolError::NotAllocated),
+        "stale block"
+    );
+    let fresh: Vec<usize> = (0..pool.geometry.total())
+        .map(|_| pool.alloc().unwrap())
+        .collect();
+    for (i, &b) in fresh.iter().enumerate() {
+        assert_eq!(b, pool.block(i));
+    }
+    assert_eq!(pool.check().fault, None);
+}
+
+/// A region is bounded: the safe `SlotMemory` methods read an address outside it as invalid
+/// and ignore writes there (under Miri: no out-of-bounds or misaligned access).
+#[test]
+fn raw_region_access_is_bounded() {
+    let mut pool = TestPool::new(256, 24, 8);
+    let end = pool.geometry.end();
+    let start = pool.geometry.start();
+    let mut region = pool.buffer.region(&pool.geometry);
+    for addr in [
+        0,
+        1,
+        start - WORD,
+        start + 1,
+        end,
+        end + WORD,
+        usize::MAX,
+        usize::MAX - 7,
+    ] {
+        assert_eq!(
+            Header::decode(region.header(addr)),
+            Header::Invalid(OUTSIDE)
+        );
+        region.set_header(addr, 0x1234);
+    }
+    assert!(pool.buffer.words.iter().skip(1).all(|&w| w == FILL));
+    // A region whose base is not the geometry's start is empty.
+    let other = Geometry::with_count(start + WORD, 24, 2).unwrap();
+    let mut region = pool.buffer.region(&other);
+    region.set_header(start + WORD, 7);
+    assert_eq!(region.header(start + WORD), OUTSIDE);
+    // Pool operations on a geometry that does not match the region stay inside it.
+    let mut state = PoolState {
+        head: start,
+        free: 3,
+    };
+    let far = Geometry::with_count(0x40, 24, 1000).unwrap();
+    let mut region = pool.buffer.region(&pool.geometry);
+    assert_eq!(
+        alloc(&far, &mut state, &mut region, 0x1000),
+        Err(PoolError::Corrupted)
+    );
+    assert!(free(&far, &mut state, &mut region, 0x1000, 0x40 + WORD).is_err());
+    let _ = check(&far, &state, &region);
+    retire(&far, &mut region, 0x1000);
+}
+
+/// Geometry rebuilt from stored fields that were overwritten is refused, never a panic
+/// (debug builds check arithmetic overflow).
+#[test]
+fn garbage_fields_give_an_error_not_a_panic() {
+    for (start, block_size, total) in [
+        (usize::MAX & !(WORD - 1), 80, usize::MAX),
+        (WORD, usize::MAX & !(WORD - 1), 2),
+        (0x1000, 80, usize::MAX / 8),
+        (0x1001, 80, 4),
+        (0x1000, 81, 4),
+        (0, 80, 4),
+    ] {
+        assert!(Geometry::with_count(start, block_size, total).is_err());
     }
 }

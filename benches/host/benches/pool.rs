@@ -31,7 +31,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let layout = Geometry::for_region(black_box(start), black_box(len), BLOCK, ALIGN)
                 .expect("valid region");
-            let mut raw = region.raw();
+            let mut raw = region.raw(&layout.geometry);
             black_box(pool::init(&layout.geometry, &mut raw))
         })
     });
@@ -39,7 +39,7 @@ fn benches(c: &mut Criterion) {
     let geometry = Geometry::for_region(start, len, BLOCK, ALIGN)
         .expect("valid region")
         .geometry;
-    let mut raw = region.raw();
+    let mut raw = region.raw(&geometry);
     let mut state = pool::init(&geometry, &mut raw);
     // Hand out a few blocks first, so that the pair runs on the free list, not the frontier.
     let warm: Vec<usize> = (0..4)

@@ -1,7 +1,7 @@
 //! Host benchmark of rtt-mempool's pool core; the benchmark itself is `benches/pool.rs`
 //! (`cargo bench -p rtt-mempool-bench`). This library only holds the region helper it uses.
 
-use rtt_mempool::pool::RawRegion;
+use rtt_mempool::pool::{Geometry, RawRegion};
 
 /// A word-aligned pool region on the heap, as `rt_mp_init` would get it from the caller.
 pub struct Region {
@@ -31,10 +31,10 @@ impl Region {
         self.words.is_empty()
     }
 
-    /// The pool's view of the region.
-    pub fn raw(&mut self) -> RawRegion {
+    /// The pool's view of the region, for `geometry` (built from `start()` and `len()`).
+    pub fn raw(&mut self, geometry: &Geometry) -> RawRegion {
         // SAFETY: the region is ours, word-aligned and as large as every geometry built from
         // `start()` and `len()`; the benchmark uses one RawRegion at a time.
-        unsafe { RawRegion::new(self.words.as_mut_ptr().cast()) }
+        unsafe { RawRegion::new(geometry, self.words.as_mut_ptr().cast()) }
     }
 }
