@@ -105,6 +105,22 @@ static inline rt_thread_t tc_thread_create(const char *name, void (*entry)(void 
     return t;
 }
 
+/*
+ * Expectations that differ between RT-Thread releases, chosen from the kernel's version
+ * macros (4.1 has RT_VERSION/RT_SUBVERSION, 5.x RT_VERSION_MAJOR/MINOR): RT-Thread 5.1
+ * moved IPC waiters to the scheduler's suspend-list API, which queues them first come, first
+ * served and ignores negative errors, so detach/delete wake them with RT_ERROR; 4.1 and 5.0
+ * push a waiter at the head of the list (a free wakes the most recent one) and set
+ * -RT_ERROR themselves. This library follows the release it is built against.
+ */
+#if defined(RT_VERSION_MAJOR) && (RT_VERSION_MAJOR > 5 || (RT_VERSION_MAJOR == 5 && RT_VERSION_MINOR >= 1))
+#define TC_RETIRED_ERROR RT_ERROR
+#define TC_WAKE_FIFO 1
+#else
+#define TC_RETIRED_ERROR (-RT_ERROR)
+#define TC_WAKE_FIFO 0
+#endif
+
 /* Bound for every wait on another thread: one second worth of ticks. */
 #define TC_WAIT_TICKS       ((rt_tick_t)RT_TICK_PER_SECOND)
 

@@ -169,6 +169,11 @@ struct rt_object_information
     struct rt_spinlock        spinlock;
 };
 
+/* The release this host kernel behaves as (the suspend-list API, FIFO waiters). */
+#define RT_VERSION_MAJOR 5
+#define RT_VERSION_MINOR 3
+#define RT_VERSION_PATCH 0
+
 /* Hook call points, as with RT_HOOK_USING_FUNC_PTR. */
 #define __ON_HOOK_ARGS(__hook, argv) do { if ((__hook) != RT_NULL) __hook argv; } while (0)
 #define RT_OBJECT_HOOK_CALL(func, argv) __ON_HOOK_ARGS(func, argv)

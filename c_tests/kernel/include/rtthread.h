@@ -19,6 +19,7 @@ extern "C" {
 /* --- objects --- */
 struct rt_object_information *
 rt_object_get_information(enum rt_object_class_type type);
+void rt_object_attach_sethook(void (*hook)(struct rt_object *object));
 int rt_object_get_length(enum rt_object_class_type type);
 int rt_object_get_pointers(enum rt_object_class_type type, rt_object_t *pointers, int maxlen);
 

@@ -49,6 +49,15 @@ int rt_object_get_pointers(enum rt_object_class_type type, rt_object_t *pointers
     return count;
 }
 
+/* Called with every object about to be registered (rt_object_init, rt_object_allocate),
+ * before it is linked into its class list, as RT-Thread's attach hook. */
+static void (*object_attach_hook)(struct rt_object *object);
+
+void rt_object_attach_sethook(void (*hook)(struct rt_object *object))
+{
+    object_attach_hook = hook;
+}
+
 static void set_name(struct rt_object *object, const char *name)
 {
     if (name)
@@ -75,6 +84,7 @@ void rt_object_init(struct rt_object *object, enum rt_object_class_type type, co
 
     object->type = (rt_uint8_t)(type | RT_Object_Class_Static);
     set_name(object, name);
+    RT_OBJECT_HOOK_CALL(object_attach_hook, (object));
     level = rt_spin_lock_irqsave(&info->spinlock);
     rt_list_insert_after(&info->object_list, &object->list);
     rt_spin_unlock_irqrestore(&info->spinlock, level);
@@ -115,6 +125,7 @@ rt_object_t rt_object_allocate(enum rt_object_class_type type, const char *name)
     object->type = (rt_uint8_t)type;
     object->flag = 0;
     set_name(object, name);
+    RT_OBJECT_HOOK_CALL(object_attach_hook, (object));
     level = rt_spin_lock_irqsave(&info->spinlock);
     rt_list_insert_after(&info->object_list, &object->list);
     rt_spin_unlock_irqrestore(&info->spinlock, level);
