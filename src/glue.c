@@ -31,7 +31,7 @@ void rtt_mempool_rt_hw_interrupt_enable(rt_base_t level)
 }
 #endif
 
-#ifdef RTT_POOL_SPINLOCK
+#if defined(RTT_POOL_SPINLOCK) || defined(RTT_REGISTRY_SPINLOCK)
 #ifdef RTT_WRAP_RT_SPIN_LOCK_INIT
 void rtt_mempool_rt_spin_lock_init(struct rt_spinlock *lock)
 {
@@ -52,7 +52,7 @@ void rtt_mempool_rt_spin_unlock_irqrestore(struct rt_spinlock *lock, rt_base_t l
     rt_spin_unlock_irqrestore(lock, level);
 }
 #endif
-#endif /* RTT_POOL_SPINLOCK */
+#endif /* RTT_POOL_SPINLOCK || RTT_REGISTRY_SPINLOCK */
 
 #ifndef RTT_SUSP_LIST
 /*

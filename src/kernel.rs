@@ -93,9 +93,15 @@ mod glue {
         pub fn rtt_mempool_rt_hw_interrupt_enable(level: sys::rt_base_t);
         #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
         pub fn rtt_mempool_rt_spin_lock_init(lock: *mut sys::rt_spinlock);
-        #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_irqsave"))]
+        #[cfg(all(
+            any(rtt_pool_spinlock, rtt_registry_spinlock),
+            rtt_wrapped = "rt_spin_lock_irqsave"
+        ))]
         pub fn rtt_mempool_rt_spin_lock_irqsave(lock: *mut sys::rt_spinlock) -> sys::rt_base_t;
-        #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_unlock_irqrestore"))]
+        #[cfg(all(
+            any(rtt_pool_spinlock, rtt_registry_spinlock),
+            rtt_wrapped = "rt_spin_unlock_irqrestore"
+        ))]
         pub fn rtt_mempool_rt_spin_unlock_irqrestore(
             lock: *mut sys::rt_spinlock,
             level: sys::rt_base_t,
@@ -126,12 +132,12 @@ use glue::rtt_mempool_rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
 use glue::rtt_mempool_rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    any(rtt_smp, rtt_registry_spinlock),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     rtt_wrapped = "rt_spin_lock_irqsave"
 ))]
 use glue::rtt_mempool_rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    any(rtt_smp, rtt_registry_spinlock),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     rtt_wrapped = "rt_spin_unlock_irqrestore"
 ))]
 use glue::rtt_mempool_rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
@@ -142,12 +148,12 @@ use sys::rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, not(rtt_wrapped = "rt_spin_lock_init")))]
 use sys::rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    any(rtt_smp, rtt_registry_spinlock),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     not(rtt_wrapped = "rt_spin_lock_irqsave")
 ))]
 use sys::rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    any(rtt_smp, rtt_registry_spinlock),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     not(rtt_wrapped = "rt_spin_unlock_irqrestore")
 ))]
 use sys::rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
@@ -221,13 +227,13 @@ impl Drop for IrqMask {
 /// # Invariants
 ///
 /// `lock` is held by this CPU, taken with `rt_spin_lock_irqsave`, which returned `level`.
-#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
 struct SpinGuard {
     lock: *mut sys::rt_spinlock,
     level: rt_base_t,
 }
 
-#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
 impl SpinGuard {
     /// # Safety
     ///
@@ -241,7 +247,7 @@ impl SpinGuard {
     }
 }
 
-#[cfg(any(rtt_smp, rtt_registry_spinlock))]
+#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
 impl Drop for SpinGuard {
     #[inline(always)]
     fn drop(&mut self) {
