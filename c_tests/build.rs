@@ -29,7 +29,12 @@ fn main() {
         .to_path_buf();
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
 
-    for var in ["EXTRA_TESTS", "RTT_HOST_ALIGN_SIZE", "RTT_HOST_PARANOID"] {
+    for var in [
+        "EXTRA_TESTS",
+        "RTT_HOST_ALIGN_SIZE",
+        "RTT_HOST_PARANOID",
+        "RTT_ROOT",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     for dir in ["kernel/include", "kernel/src", "tests", "sample"] {
@@ -81,11 +86,76 @@ fn main() {
     if env::var("RTT_HOST_PARANOID").is_ok_and(|v| v == "1") {
         build.define("RTT_MEMPOOL_PARANOID_CHECKS", None);
     }
+    let kernel_mempool = kernel_mempool_source();
+    if kernel_mempool.is_some() {
+        build.define("RTT_HOST_KERNEL_MEMPOOL", None);
+    }
     build.compile(LIB);
+    if let Some(source) = kernel_mempool {
+        compile_kernel_mempool(&here, &repo, &source);
+    }
 
     println!("cargo:rustc-link-search=native={}", out.display());
     println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={LIB}");
     // The sections are reached only through __start_/__stop_ symbols; lld (and GNU ld with
     // -z start-stop-gc) would otherwise drop them under --gc-sections.
     println!("cargo:rustc-link-arg=-Wl,-z,nostart-stop-gc");
+}
+
+/// The kernel's own `src/mempool.c` of the RT-Thread tree in `RTT_ROOT`, for the differential
+/// test (`tc_mempool_differential.c`), when that release queues waiters as the host kernel
+/// does (5.1+: the suspend-list API, which the host kernel implements).
+fn kernel_mempool_source() -> Option<PathBuf> {
+    let root = PathBuf::from(env::var_os("RTT_ROOT").filter(|v| !v.is_empty())?);
+    let source = root.join("src/mempool.c");
+    let rtdef = std::fs::read_to_string(root.join("include/rtdef.h")).ok()?;
+    let version = |name: &str| -> Option<u32> {
+        rtdef.lines().find_map(|line| {
+            let mut words = line.split_whitespace();
+            (words.next() == Some("#define") && words.next() == Some(name))
+                .then(|| words.next()?.parse().ok())
+                .flatten()
+        })
+    };
+    let (major, minor) = (version("RT_VERSION_MAJOR")?, version("RT_VERSION_MINOR")?);
+    if !source.is_file() || (major, minor) < (5, 1) {
+        println!(
+            "cargo:warning=RTT_ROOT={}: no 5.1+ src/mempool.c, differential test left out",
+            root.display()
+        );
+        return None;
+    }
+    println!("cargo:rerun-if-changed={}", source.display());
+    Some(source)
+}
+
+/// Compiles the kernel's C mempool against the host kernel with its exports renamed
+/// `rt_mp_*` -> `kmp_*`, so that it links beside the library. It is the user's RT-Thread
+/// source, read from RTT_ROOT at build time, never copied into the project.
+fn compile_kernel_mempool(here: &Path, repo: &Path, source: &Path) {
+    let mut build = cc::Build::new();
+    build
+        .file(source)
+        .include(here.join("kernel/include"))
+        .include(repo.join("include"))
+        .define("RTT_HOST_KERNEL", None)
+        .flag("-std=gnu11")
+        .cargo_metadata(false);
+    for name in [
+        "init",
+        "detach",
+        "create",
+        "delete",
+        "alloc",
+        "free",
+        "alloc_sethook",
+        "free_sethook",
+    ] {
+        build.define(&format!("rt_mp_{name}"), format!("kmp_{name}").as_str());
+    }
+    if let Ok(align) = env::var("RTT_HOST_ALIGN_SIZE") {
+        build.define("RT_ALIGN_SIZE", align.as_str());
+    }
+    build.compile("rtt_kernel_mempool");
+    println!("cargo:rustc-link-lib=static:+whole-archive,-bundle=rtt_kernel_mempool");
 }

@@ -51,9 +51,12 @@
 //!   always its owner's address, so a link into a held block is refused;
 //! - a frontier mark is believed only where it is consistent: with no freed block listed
 //!   before it, the free count must be exactly the number of slots from it to the end, and the
-//!   slot it carves next must not hold the owner's address (a block beyond the real frontier
-//!   was never handed out; [`retire`] clears the owner's address from a detached pool's
-//!   headers, so a pool re-initialised on the same memory does not trip this).
+//!   slot it carves next must not be held. A block beyond the real frontier was never handed
+//!   out, so its header holds the owner's address only by chance (memory used before); when
+//!   it does, every slot before the mark must be held, which is true of the real frontier and
+//!   false of a forged one (it has cut freed blocks off the list). [`retire`] clears the
+//!   owner's address from a detached pool's headers, so a pool set up again on the same
+//!   memory rarely needs that slower proof.
 
 use core::num::NonZeroUsize;
 
@@ -405,8 +408,9 @@ pub fn alloc<M: SlotMemory>(
             if index + 1 < geometry.total() {
                 let next = slot + geometry.stride();
                 // ...or it is followed by a held block, which a slot beyond the real frontier
-                // never is.
-                if memory.header(next) == owner {
+                // never is. A never-used slot may hold the owner's address by chance (memory
+                // used before, e.g. a heap block): then the slower proof decides.
+                if memory.header(next) == owner && !all_held_below(geometry, memory, owner, index) {
                     return Err(PoolError::Corrupted);
                 }
                 memory.set_header(next, Header::Frontier(next).encode());
@@ -421,6 +425,28 @@ pub fn alloc<M: SlotMemory>(
     state.head = next;
     state.free -= 1;
     Ok(slot + WORD)
+}
+
+/// Whether every slot before the one at `index` is held by `owner`: true of the real frontier
+/// when no freed block is listed before it (every free block is at or after it), false of a
+/// forged mark, which has cut freed blocks off the list. O(index), and only reached when the
+/// slot after a frontier mark holds the owner's address.
+#[cold]
+#[inline(never)]
+fn all_held_below<M: SlotMemory>(
+    geometry: &Geometry,
+    memory: &M,
+    owner: usize,
+    index: usize,
+) -> bool {
+    let mut slot = geometry.start();
+    for _ in 0..index {
+        if memory.header(slot) != owner {
+            return false;
+        }
+        slot += geometry.stride();
+    }
+    true
 }
 
 /// Gives `block` back to the pool. It must be a block of this pool that is allocated to

@@ -676,3 +676,19 @@ fn garbage_fields_give_an_error_not_a_panic() {
         assert!(Geometry::with_count(start, block_size, total).is_err());
     }
 }
+
+/// A never-used slot that holds the owner's address by chance (memory used before the pool,
+/// such as a reused heap block) is carved normally: every slot before the frontier is held.
+#[test]
+fn the_owners_address_in_unused_memory_is_not_a_held_block() {
+    let mut pool = TestPool::new(6 * (24 + WORD), 24, 8);
+    for i in 1..6 {
+        let slot = pool.block(i) - WORD;
+        pool.write_word(slot, pool.owner);
+    }
+    let blocks: Vec<usize> = (0..6).map(|_| pool.alloc().unwrap()).collect();
+    for (i, &b) in blocks.iter().enumerate() {
+        assert_eq!(b, pool.block(i));
+    }
+    assert_eq!(pool.alloc(), Err(PoolError::Exhausted));
+}

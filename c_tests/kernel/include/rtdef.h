@@ -169,6 +169,9 @@ struct rt_object_information
     struct rt_spinlock        spinlock;
 };
 
+/* Symbol export for dynamic modules: none on the host. */
+#define RTM_EXPORT(symbol)
+
 /* The release this host kernel behaves as (the suspend-list API, FIFO waiters). */
 #define RT_VERSION_MAJOR 5
 #define RT_VERSION_MINOR 3
