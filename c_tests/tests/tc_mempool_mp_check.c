@@ -253,6 +253,40 @@ static rt_err_t utest_tc_cleanup(void)
     return tc_unpin_self();
 }
 
+/*
+ * A long free list is walked a bounded number of links per lock hold (interrupts off for a
+ * bounded time, whatever the pool's size): the verdict must be the same as in one go, and a
+ * fault far down the list, past the first steps, is still found.
+ */
+#define MC_LONG 300
+TC_BUFFER(mck_long_buf, TC_POOL_BYTES(MC_LONG, 8));
+static void *mck_long[MC_LONG];
+
+static void test_long_list_in_bounded_steps(void)
+{
+    static struct rt_mempool mp;
+    void **deep;
+    void *saved;
+    int i;
+
+    TC_REQUIRE(rt_mp_init(&mp, "tmclong", tc_aligned(mck_long_buf.b), TC_POOL_BYTES(MC_LONG, 8), 8) == RT_EOK);
+    for (i = 0; i < MC_LONG; i++)
+        mck_long[i] = rt_mp_alloc(&mp, 0);
+    uassert_not_null(mck_long[MC_LONG - 1]);
+    for (i = 0; i < MC_LONG; i++)
+        rt_mp_free(mck_long[i]);
+    uassert_int_equal(mck_run("tmclong"), 0);
+    /* the list runs from the last freed block down to the first: break the link of the
+     * 250th block on it */
+    deep = (void **)((rt_uint8_t *)mck_long[MC_LONG - 250] - sizeof(void *));
+    saved = *deep;
+    *deep = (void *)((rt_ubase_t)&mck_outside[1] | 1);
+    uassert_int_not_equal(mck_run("tmclong"), 0);
+    *deep = saved;
+    uassert_int_equal(mck_run("tmclong"), 0);
+    uassert_int_equal(rt_mp_detach(&mp), RT_EOK);
+}
+
 static void testcase(void)
 {
     TC_UNIT_RUN(test_consistent_pools);
@@ -260,6 +294,7 @@ static void testcase(void)
     TC_UNIT_RUN(test_link_outside_pool);
     TC_UNIT_RUN(test_cycle);
     TC_UNIT_RUN(test_count_disagrees);
+    TC_UNIT_RUN(test_long_list_in_bounded_steps);
     TC_UNITS_DONE();
 }
 UTEST_TC_EXPORT(testcase, "components.mempool.mp_check", utest_tc_init, utest_tc_cleanup, TC_TIMEOUT);

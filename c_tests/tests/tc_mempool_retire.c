@@ -15,6 +15,7 @@
  *   original); with the paranoid checks also every other call through a copy.
  * - After detach and init again on the same memory, a block of the old pool is refused and
  *   the new pool hands out each block once, in order.
+ * - Garbage in the struct's stored fields is refused with -RT_ERROR.
  */
 #include <rtthread.h>
 #include "utest.h"
@@ -256,6 +257,38 @@ static void test_stale_block_after_reinit(void)
     uassert_null(rt_mp_alloc(&rt_mp, 0));
 }
 
+/* Garbage in the struct's stored fields: refused with -RT_ERROR, never a crash or a panic
+ * (the geometry is checked on every call; a debug build used to overflow here). */
+static void test_garbage_fields_refused(void)
+{
+    static const rt_size_t totals[] = {(rt_size_t)-1, (rt_size_t)-1 / 2, 3};
+    static const rt_size_t sizes[] = {(rt_size_t)-8, 32, (rt_size_t)-1 / 2 + 1};
+    struct rt_mempool saved;
+    unsigned k;
+
+    re_reset();
+    TC_REQUIRE(rt_mp_init(&rt_mp, "tmrg", tc_aligned(rt_buf.b), TC_POOL_BYTES(4, RT_BS), RT_BS) == RT_EOK);
+    rt_live = 1;
+    saved = rt_mp;
+    for (k = 0; k < sizeof(totals) / sizeof(totals[0]); k++)
+    {
+        rt_mp.block_total_count = totals[k];
+        rt_mp.block_size = sizes[k];
+        rt_set_errno(RT_EOK);
+        uassert_null(rt_mp_alloc(&rt_mp, 0));
+        uassert_int_equal(rt_get_errno(), -RT_ERROR);
+        rt_mp.block_total_count = saved.block_total_count;
+        rt_mp.block_size = saved.block_size;
+    }
+    /* a start address that is no longer word-aligned */
+    rt_mp.start_address = (rt_uint8_t *)saved.start_address + 1;
+    uassert_null(rt_mp_alloc(&rt_mp, 0));
+    uassert_int_equal(rt_get_errno(), -RT_ERROR);
+    rt_mp.start_address = saved.start_address;
+    /* and the pool still works once the fields are right again */
+    uassert_ptr_equal(rt_mp_alloc(&rt_mp, 0), tc_block_addr(tc_aligned(rt_buf.b), RT_BS, 0));
+}
+
 static rt_err_t utest_tc_init(void)
 {
     rt_live = 0;
@@ -282,6 +315,7 @@ static void testcase(void)
     TC_UNIT_RUN(test_region_over_its_own_struct);
     TC_UNIT_RUN(test_copy_of_a_pool_is_refused);
     TC_UNIT_RUN(test_stale_block_after_reinit);
+    TC_UNIT_RUN(test_garbage_fields_refused);
     TC_UNITS_DONE();
 }
 UTEST_TC_EXPORT(testcase, "components.mempool.retire", utest_tc_init, utest_tc_cleanup, TC_TIMEOUT);
