@@ -21,8 +21,9 @@
 //! 3. A thread that has slept owns nothing and must assume nothing: a detach or delete may
 //!    have run since (they wake only the threads still queued, and a created pool's memory is
 //!    freed). It reaches the pool again only through the kernel's registry,
-//!    [`Registry::lock_pool`]: the pool is found among the registered ones and locked with the
-//!    registry held, so it cannot be unregistered and freed while it is used. Not found, or
+//!    [`Registry::into_locked_pool`]: the pool is found among the registered ones and locked
+//!    before the registry is released, and since detach and delete retire a pool under its
+//!    lock before they unregister and free it, it stays valid while it is used. Not found, or
 //!    retired: the thread returns RT_NULL as if the detach had woken it.
 //! 4. Woken by a free, it tries again (another thread may have taken the block first, as in
 //!    RT-Thread: then it queues again). Timed out, it passes an owed wake-up on to the next
@@ -427,8 +428,8 @@ pub unsafe extern "C" fn rt_mp_delete(mp: *mut rt_mempool) -> rt_err_t {
     }
     // SAFETY: a created pool, retired: its memory came from the heap and its object from
     // rt_object_allocate, and no alloc or free uses them any more; a thread that finds it in
-    // the registry meanwhile finds it retired, and holds the registry, which rt_object_delete
-    // needs before it frees the object.
+    // the registry meanwhile finds it retired (it looks under the registry's lock, which
+    // rt_object_delete needs before it frees the object).
     unsafe {
         kernel::heap_free(start.cast());
         kernel::object_delete(mp);
@@ -436,44 +437,13 @@ pub unsafe extern "C" fn rt_mp_delete(mp: *mut rt_mempool) -> rt_err_t {
     kernel::EOK
 }
 
-/// What one attempt of `rt_mp_alloc` under the pool lock came to.
-enum Attempt {
-    Block(*mut c_void),
-    /// Empty and not allowed to wait (no time left).
-    Empty,
-    /// Queued on the pool: switch away, then look at the thread error.
-    Queued,
-    Refused(Misuse),
-}
-
-/// One attempt under the pool lock: take a block, or queue the caller (in the same critical
-/// section, so that no free is missed).
-///
-/// Stack use matters here as much as speed: RT-Thread's own sample runs its threads on
-/// 512-byte stacks, and an interrupt taken there saves its context on the same stack.
+/// Takes a block under the pool lock (`PoolError::Exhausted` when the pool is empty).
 #[inline(always)]
-fn attempt(guard: &mut PoolGuard<'_>, wait: Option<(&Waiter, rt_int32_t)>) -> Attempt {
-    let Some((geometry, mut state, mut region)) = guard.load() else {
-        return Attempt::Refused(Misuse::Corrupted);
-    };
-    match pool::alloc(&geometry, &mut state, &mut region, guard.as_ptr() as usize) {
-        Ok(block) => {
-            guard.store(&state, &region);
-            Attempt::Block(region.pointer(block).cast())
-        }
-        Err(PoolError::Exhausted) => match wait {
-            None => Attempt::Empty,
-            Some((waiter, remaining)) => {
-                let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
-                if guard.suspend(waiter, ticks) {
-                    Attempt::Queued
-                } else {
-                    Attempt::Refused(Misuse::SuspendRefused)
-                }
-            }
-        },
-        Err(error) => Attempt::Refused(error.into()),
-    }
+fn take(guard: &mut PoolGuard<'_>) -> Result<*mut c_void, PoolError> {
+    let (geometry, mut state, mut region) = guard.load().ok_or(PoolError::Corrupted)?;
+    let block = pool::alloc(&geometry, &mut state, &mut region, guard.as_ptr() as usize)?;
+    guard.store(&state, &region);
+    Ok(region.pointer(block).cast())
 }
 
 /// A timed-out waiter's last duty (the waiting protocol, step 4): if a free could not wake
@@ -483,8 +453,8 @@ fn attempt(guard: &mut PoolGuard<'_>, wait: Option<(&Waiter, rt_int32_t)>) -> At
 #[inline(never)]
 fn pass_on_owed_wake(mp: *mut rt_mempool) {
     let mut woke = false;
-    if let Some(registry) = Registry::lock() {
-        if let Some(mut guard) = registry.lock_pool(mp) {
+    {
+        if let Some(mut guard) = kernel::find_locked_pool(mp) {
             let owed = guard.owed_wakes();
             let free = guard.load().map_or(0, |(_, state, _)| state.free);
             if owed > 0 {
@@ -537,77 +507,82 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
         return refuse_null(F, Misuse::NotAPool);
     }
     // The first attempt: the caller vouches for `mp` (this function's contract).
-    // SAFETY: a live pool object, readable and aligned (checked above), lock initialised
+    // SAFETY: a live pool object, readable and aligned (checked above), its lock initialised
     // before it went live.
-    let outcome = match unsafe { PoolGuard::lock(mp) } {
-        Some(mut guard) => attempt(&mut guard, None),
-        None => Attempt::Refused(Misuse::NotAPool),
+    let Some(mut guard) = (unsafe { PoolGuard::lock(mp) }) else {
+        return refuse_null(F, Misuse::NotAPool);
     };
-    match outcome {
-        Attempt::Block(block) => return hooked_alloc(mp, block),
-        Attempt::Empty if time != 0 => {}
-        Attempt::Empty | Attempt::Queued => {
+    let taken = take(&mut guard);
+    drop(guard);
+    match taken {
+        Ok(block) => hooked_alloc(mp, block),
+        Err(PoolError::Exhausted) if time == 0 => {
             kernel::set_errno(-kernel::ETIMEOUT);
-            return core::ptr::null_mut();
+            core::ptr::null_mut()
         }
-        Attempt::Refused(misuse) => return refuse_null(F, misuse),
+        // A tail call: this frame is gone while the thread waits.
+        Err(PoolError::Exhausted) => wait_for_block(mp, time),
+        Err(error) => refuse_null(F, error.into()),
     }
-    // It has to wait. Asked outside any lock: on SMP the pool's spinlock itself locks the
-    // scheduler, which would look like the caller's doing.
+}
+
+/// The blocking part of `rt_mp_alloc`. Every attempt here reaches the pool through the
+/// registry (the waiting protocol, step 3), the first one too: the pool may have refilled,
+/// or gone, since the first look.
+///
+/// This frame is on the stack while the thread sleeps, and under it the kernel's suspend
+/// calls: RT-Thread's sample runs its threads on 512-byte stacks, and on SMP an interrupt
+/// saves its context on the same stack. So it keeps only a few words (the pool, the time
+/// left, the thread, the guard), and the registry walk and the pool view live in calls of
+/// their own that have returned before it queues the thread.
+#[inline(never)]
+fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
+    const F: &CStr = c"rt_mp_alloc";
+    // Asked outside any lock: on SMP the pool's spinlock itself locks the scheduler, which
+    // would look like the caller's doing.
     if !kernel::may_block() {
         return refuse_null(F, Misuse::CannotWait);
     }
     let Some(waiter) = Waiter::current() else {
         return refuse_null(F, Misuse::CannotWait);
     };
-    wait_for_block(mp, time, waiter)
-}
-
-/// The blocking part of `rt_mp_alloc`, out of line so that the fast path keeps a small frame.
-/// Every attempt from here on reaches the pool through the registry (the waiting protocol,
-/// step 3), the first one too: the pool may have refilled, or gone, since the first look.
-#[inline(never)]
-fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t, waiter: Waiter) -> *mut c_void {
-    const F: &CStr = c"rt_mp_alloc";
     let mut remaining = time;
     loop {
-        let before = kernel::tick();
-        let outcome = match Registry::lock() {
-            Some(registry) => match registry.lock_pool(mp) {
-                Some(mut guard) => {
-                    attempt(&mut guard, (remaining != 0).then_some((&waiter, remaining)))
-                }
-                None => Attempt::Refused(Misuse::NotAPool),
-            },
-            None => Attempt::Refused(Misuse::NotAPool),
+        let Some(mut guard) = kernel::find_locked_pool(mp) else {
+            return retired();
         };
-        match outcome {
-            Attempt::Block(block) => return hooked_alloc(mp, block),
-            Attempt::Queued => {}
-            Attempt::Refused(Misuse::NotAPool) => {
-                // The pool went away while this thread was not queued on it (woken by a
-                // free, then detached or deleted before it ran): the outcome a detach gives
-                // a queued waiter.
-                kernel::set_errno(kernel::RETIRED_ERROR);
-                return core::ptr::null_mut();
+        match take_out_of_line(&mut guard) {
+            Ok(block) => {
+                drop(guard);
+                return hooked_alloc(mp, block);
             }
-            Attempt::Refused(misuse) => return refuse_null(F, misuse),
-            Attempt::Empty => {
-                // Woken by a free as its time ran out, and the block was taken first.
-                kernel::set_errno(-kernel::ETIMEOUT);
-                return core::ptr::null_mut();
+            Err(PoolError::Exhausted) => {}
+            Err(error) => {
+                drop(guard);
+                return refuse_null(F, error.into());
             }
         }
+        if remaining == 0 {
+            // Woken by a free as its time ran out, and the block was taken first.
+            drop(guard);
+            kernel::set_errno(-kernel::ETIMEOUT);
+            return core::ptr::null_mut();
+        }
+        let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
+        let before = kernel::tick();
+        let queued = guard.suspend(&waiter, ticks);
+        drop(guard);
+        if !queued {
+            return refuse_null(F, Misuse::SuspendRefused);
+        }
         kernel::schedule();
-        match waiter.wake_reason() {
-            kernel::EOK => {}
-            reason => {
-                if reason == -kernel::ETIMEOUT {
-                    pass_on_owed_wake(mp);
-                }
-                // The thread error is the errno the caller sees, as in RT-Thread.
-                return core::ptr::null_mut();
+        let reason = waiter.wake_reason();
+        if reason != kernel::EOK {
+            if reason == -kernel::ETIMEOUT {
+                pass_on_owed_wake(mp);
             }
+            // The thread error is the errno the caller sees, as in RT-Thread.
+            return core::ptr::null_mut();
         }
         if remaining > 0 {
             let waited = kernel::tick().wrapping_sub(before);
@@ -616,6 +591,22 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t, waiter: Waiter) -> *mut
                 .max(0);
         }
     }
+}
+
+/// [`take`] as a call of its own, for the blocking path: the pool view lives in this frame,
+/// which has returned before the thread queues itself.
+#[inline(never)]
+fn take_out_of_line(guard: &mut PoolGuard<'_>) -> Result<*mut c_void, PoolError> {
+    take(guard)
+}
+
+/// A thread that has slept finds its pool gone (woken by a free, then detached or deleted
+/// before it ran): the outcome a detach gives a queued waiter.
+#[cold]
+#[inline(never)]
+fn retired() -> *mut c_void {
+    kernel::set_errno(kernel::RETIRED_ERROR);
+    core::ptr::null_mut()
 }
 
 /// Calls the alloc hook (where the kernel has hooks) and returns the block.

@@ -2,7 +2,7 @@
 //! name. Diagnostics only; nothing here changes a pool.
 //!
 //! Bounded, because it runs on a live system: a pool is reached only through the registry
-//! ([`Registry::lock_pool`]), so one deleted meanwhile is skipped, never read after it was
+//! ([`Registry::into_locked_pool`]), so one deleted meanwhile is skipped, never read after it was
 //! freed; its free list is walked [`LINKS_PER_LOCK`] links at a time, each with the registry
 //! and the pool lock held (interrupts masked) and released in between, so the time with
 //! interrupts off does not grow with the pool. If the pool's head or free count changed
@@ -38,8 +38,7 @@ fn check_pool(mp: *mut rt_mempool) -> Option<Finding> {
     for _ in 0..WALKS {
         let mut walk: Option<(CheckWalk, PoolState)> = None;
         loop {
-            let registry = Registry::lock()?;
-            let guard = registry.lock_pool(mp)?;
+            let guard = kernel::find_locked_pool(mp)?;
             let Some((geometry, state, region)) = guard.load() else {
                 return Some(Finding::Unreadable);
             };

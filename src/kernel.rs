@@ -26,10 +26,10 @@
 //! # Locks, and the order they nest in
 //!
 //! [`Registry`] (the kernel's list of MemPool objects) may be held while a pool is locked
-//! ([`Registry::lock_pool`]), never the other way round: no code here, and nothing in
-//! `rt_mp_detach`/`rt_mp_delete`, takes the registry's lock while holding a pool's (they
-//! retire the pool under its lock, release it, and only then unregister it). The scheduler's
-//! and the timer's locks nest inside both, as in the kernel.
+//! ([`Registry::into_locked_pool`], which then lets the registry go), never the other way
+//! round: no code here, and nothing in `rt_mp_detach`/`rt_mp_delete`, takes the registry's
+//! lock while holding a pool's (they retire the pool under its lock, release it, and only
+//! then unregister it). The scheduler's and the timer's locks nest inside, as in the kernel.
 
 use core::ffi::{c_char, c_int, CStr};
 use core::marker::PhantomData;
@@ -200,10 +200,12 @@ pub fn tick() -> sys::rt_tick_t {
 /// # Invariants
 ///
 /// `level` is what `rt_hw_interrupt_disable` returned; interrupts stay masked until drop.
+#[cfg(not(rtt_registry_spinlock))]
 struct IrqMask {
     level: rt_base_t,
 }
 
+#[cfg(not(rtt_registry_spinlock))]
 impl IrqMask {
     #[inline(always)]
     fn new() -> IrqMask {
@@ -214,6 +216,7 @@ impl IrqMask {
     }
 }
 
+#[cfg(not(rtt_registry_spinlock))]
 impl Drop for IrqMask {
     #[inline(always)]
     fn drop(&mut self) {
@@ -227,13 +230,13 @@ impl Drop for IrqMask {
 /// # Invariants
 ///
 /// `lock` is held by this CPU, taken with `rt_spin_lock_irqsave`, which returned `level`.
-#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
+#[cfg(rtt_registry_spinlock)]
 struct SpinGuard {
     lock: *mut sys::rt_spinlock,
     level: rt_base_t,
 }
 
-#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
+#[cfg(rtt_registry_spinlock)]
 impl SpinGuard {
     /// # Safety
     ///
@@ -247,7 +250,7 @@ impl SpinGuard {
     }
 }
 
-#[cfg(any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock))]
+#[cfg(rtt_registry_spinlock)]
 impl Drop for SpinGuard {
     #[inline(always)]
     fn drop(&mut self) {
@@ -256,26 +259,45 @@ impl Drop for SpinGuard {
     }
 }
 
-/// The lock of one pool, in the form this kernel takes it (see the module documentation).
-#[cfg(all(rtt_smp, rtt_pool_spinlock))]
-type PoolLock = SpinGuard;
-#[cfg(not(all(rtt_smp, rtt_pool_spinlock)))]
-type PoolLock = IrqMask;
-
-/// Takes the lock of `mp`.
+/// Takes the lock of `mp`, in the form this kernel takes it (see the module documentation),
+/// and returns the level to restore. Only the level is kept: the lock itself is found from
+/// `mp` again at unlock, which keeps [`PoolGuard`] two words (it lives on the stack of a
+/// waiting thread).
 ///
 /// # Safety
 ///
-/// `mp` must point to a pool object whose lock is initialised and stays valid until the
-/// returned lock drops.
+/// `mp` must point to a pool object whose lock is initialised and stays valid until
+/// [`unlock_pool_raw`] is called with the level returned.
 #[inline(always)]
 #[cfg_attr(not(all(rtt_smp, rtt_pool_spinlock)), allow(unused_variables))]
-unsafe fn lock_pool_raw(mp: *mut rt_mempool) -> PoolLock {
+unsafe fn lock_pool_raw(mp: *mut rt_mempool) -> rt_base_t {
     #[cfg(all(rtt_smp, rtt_pool_spinlock))]
     // SAFETY: guaranteed by the caller.
-    return unsafe { SpinGuard::new(addr_of_mut!((*mp).spinlock)) };
+    return unsafe { spin_lock_irqsave(addr_of_mut!((*mp).spinlock)) };
     #[cfg(not(all(rtt_smp, rtt_pool_spinlock)))]
-    return IrqMask::new();
+    // SAFETY: masking interrupts is always allowed; the caller restores the level.
+    return unsafe { irq_disable() };
+}
+
+/// Releases what [`lock_pool_raw`] took.
+///
+/// # Safety
+///
+/// The pool lock of `mp` must be held by this CPU, taken by [`lock_pool_raw`] (or nested
+/// inside another lock whose level was swapped in, see [`Registry::into_locked_pool`]).
+#[inline(always)]
+#[cfg_attr(not(all(rtt_smp, rtt_pool_spinlock)), allow(unused_variables))]
+unsafe fn unlock_pool_raw(mp: *mut rt_mempool, level: rt_base_t) {
+    #[cfg(all(rtt_smp, rtt_pool_spinlock))]
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        spin_unlock_irqrestore(addr_of_mut!((*mp).spinlock), level)
+    };
+    #[cfg(not(all(rtt_smp, rtt_pool_spinlock)))]
+    // SAFETY: restores a level rt_hw_interrupt_disable returned (caller).
+    unsafe {
+        irq_enable(level)
+    };
 }
 
 /// Whether `mp` is a live memory pool object: its class byte says MemPool. Detached and
@@ -312,7 +334,7 @@ pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
 /// `info` is the kernel's MemPool container and its lock (its spinlock where it has one,
 /// else interrupt masking, as the kernel's own object functions take it) is held.
 pub struct Registry {
-    info: *mut sys::rt_object_information,
+    info: core::ptr::NonNull<sys::rt_object_information>,
     #[cfg(rtt_registry_spinlock)]
     _lock: SpinGuard,
     #[cfg(not(rtt_registry_spinlock))]
@@ -323,16 +345,15 @@ impl Registry {
     /// Locks the registry. Interrupts stay masked until it drops: keep it short, never block.
     pub fn lock() -> Option<Registry> {
         // SAFETY: the object container of a class is a static of the kernel, valid forever.
-        let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
-        if info.is_null() {
-            return None;
-        }
+        let info = core::ptr::NonNull::new(unsafe {
+            sys::rt_object_get_information(sys::RT_Object_Class_MemPool)
+        })?;
         // INVARIANT: the container's lock is taken here and held by the field until drop.
         Some(Registry {
             info,
             // SAFETY: the container's spinlock is initialised by the kernel and static.
             #[cfg(rtt_registry_spinlock)]
-            _lock: unsafe { SpinGuard::new(addr_of_mut!((*info).spinlock)) },
+            _lock: unsafe { SpinGuard::new(addr_of_mut!((*info.as_ptr()).spinlock)) },
             #[cfg(not(rtt_registry_spinlock))]
             _lock: IrqMask::new(),
         })
@@ -351,7 +372,7 @@ impl Registry {
 
     fn pools(&self) -> impl Iterator<Item = *mut rt_mempool> + '_ {
         // SAFETY: `info` is the kernel's container (invariant).
-        let head = unsafe { addr_of_mut!((*self.info).object_list) };
+        let head = unsafe { addr_of_mut!((*self.info.as_ptr()).object_list) };
         // SAFETY: the list links registered objects only, and under the registry's lock
         // (invariant) nothing links or unlinks one while we walk it.
         let mut node = unsafe { (*head).next };
@@ -369,18 +390,40 @@ impl Registry {
         })
     }
 
-    /// Finds `mp` among the registered pools and locks it, if it is still a live pool. The
-    /// guard borrows the registry: the pool cannot be unregistered, so not freed, while the
-    /// guard exists. This is the only way a thread that has slept may reach a pool again.
-    pub fn lock_pool(&self, mp: *mut rt_mempool) -> Option<PoolGuard<'_>> {
+    /// Finds `mp` among the registered pools and locks it, if it is still a live pool, then
+    /// releases the registry: this is the only way a thread that has slept may reach a pool
+    /// again.
+    ///
+    /// Why the pool stays valid once the registry is released: a pool is freed, or its memory
+    /// given back to the user, only by `rt_mp_delete` / `rt_mp_detach`, and both first
+    /// retire it under its lock and only then unregister and free it. The pool lock, taken
+    /// here before the registry is let go, makes them wait until the guard drops.
+    ///
+    /// The two locks are released out of order, so their saved interrupt levels are swapped:
+    /// the registry is released with interrupts still masked (and, where its lock also locks
+    /// the scheduler, with the pool's lock still holding it), and the guard restores what the
+    /// caller had.
+    pub fn into_locked_pool(mut self, mp: *mut rt_mempool) -> Option<PoolGuard<'static>> {
         if !self.contains(mp) {
             return None;
         }
         // SAFETY: `mp` is a registered MemPool object, so a pool whose lock was initialised
-        // before it was registered (rt_mp_init) or published (rt_mp_create), and it stays
-        // registered, so valid, while `self` is held, which the guard's lifetime ensures.
-        unsafe { PoolGuard::lock(mp) }
+        // before it was registered (rt_mp_init) or published (rt_mp_create), valid while the
+        // registry is held, and after that while its lock is held (see above).
+        let mut guard = unsafe { PoolGuard::lock(mp) }?;
+        // INVARIANT (of both guards): each still restores a level the kernel gave for the
+        // locks held, innermost first.
+        core::mem::swap(&mut self._lock.level, &mut guard.level);
+        drop(self);
+        Some(guard)
     }
+}
+
+/// [`Registry::lock`] and [`Registry::into_locked_pool`] in one call of its own, so that the
+/// registry's lock state never takes room in the caller's frame (a waiting thread's).
+#[inline(never)]
+pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<PoolGuard<'static>> {
+    Registry::lock()?.into_locked_pool(mp)
 }
 
 /// Exclusive access to one live pool's fields: the only way this library reads or writes
@@ -388,14 +431,24 @@ impl Registry {
 ///
 /// # Invariants
 ///
-/// The pool lock of `mp` is held for the guard's lifetime (`_lock`), and `mp` was a live
+/// The pool lock of `mp` is held for the guard's lifetime (released in Drop with `level`),
+/// and `mp` was a live
 /// pool (class MemPool, `block_total_count` not 0) when the lock was taken; under the lock
 /// nobody else changes that or the fields. `mp` stays valid for the guard's lifetime `'r`:
-/// the caller's contract of the C API vouches for it, or a [`Registry`] held for `'r`.
+/// the caller's contract of the C API vouches for it, or the registry it was found in
+/// ([`Registry::into_locked_pool`]: retiring a pool needs this lock).
 pub struct PoolGuard<'r> {
     mp: *mut rt_mempool,
-    _lock: PoolLock,
+    level: rt_base_t,
     _registry: PhantomData<&'r Registry>,
+}
+
+impl Drop for PoolGuard<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // SAFETY: the pool lock of `mp` is held (invariant), with this level to restore.
+        unsafe { unlock_pool_raw(self.mp, self.level) };
+    }
 }
 
 /// What [`PoolGuard::wake_first`] did.
@@ -418,13 +471,18 @@ impl<'r> PoolGuard<'r> {
     #[inline(always)]
     pub unsafe fn lock(mp: *mut rt_mempool) -> Option<PoolGuard<'r>> {
         // SAFETY: guaranteed by the caller.
-        let lock = unsafe { lock_pool_raw(mp) };
+        let level = unsafe { lock_pool_raw(mp) };
         // SAFETY: readable (caller); read under the lock, so it cannot change meanwhile.
         let live = unsafe { is_mempool(mp) && (*mp).block_total_count != 0 };
+        if !live {
+            // SAFETY: taken just above with this level.
+            unsafe { unlock_pool_raw(mp, level) };
+            return None;
+        }
         // INVARIANT: locked, and live as just checked.
-        live.then_some(PoolGuard {
+        Some(PoolGuard {
             mp,
-            _lock: lock,
+            level,
             _registry: PhantomData,
         })
     }

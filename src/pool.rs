@@ -378,6 +378,10 @@ pub fn init<M: SlotMemory>(geometry: &Geometry, memory: &mut M) -> PoolState {
 /// start, its header is neither a free nor the frontier tag, or a frontier mark is
 /// inconsistent (see the module documentation): so a corrupted link or a forged mark can make
 /// it fail, never hand out a block twice or memory that is not a whole block of the pool.
+///
+/// Inlined: its callers keep the pool view in registers, and a call would add a frame to
+/// the blocking path, where RT-Thread's sample runs on 512-byte stacks.
+#[inline(always)]
 pub fn alloc<M: SlotMemory>(
     geometry: &Geometry,
     state: &mut PoolState,

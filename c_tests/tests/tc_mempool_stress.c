@@ -9,9 +9,9 @@
  * figure to compare with.
  *
  * The detach/re-init cycle is done with every block given back first (threads park), since
- * the kernel's C version cannot take back a block of a pool detached meanwhile; then the
- * test thread takes every block, the threads go on and wait on the empty pool, and the
- * detach wakes them with the retired error.
+ * the kernel's C version cannot take back a block of a pool detached meanwhile, nor use a
+ * detached one; then the test thread takes every block, every thread waits on the empty
+ * pool, and the detach wakes them all with the retired error.
  */
 #include <rtthread.h>
 #include "utest.h"
@@ -31,6 +31,7 @@ static volatile int st_pause;     /* 1: give every block back and park */
 static volatile int st_stop;
 static volatile int st_parked;
 static volatile int st_done;
+static volatile int st_wait_round;  /* bumped: every parked thread waits once on the pool */
 static rt_uint8_t st_held[ST_BLOCKS];
 static volatile int st_errors;
 static volatile rt_uint32_t st_allocs, st_frees, st_timeouts, st_retired, st_timer_frees;
@@ -83,7 +84,7 @@ static void st_timer_fn(void *arg)
         st_give(b, 0x7117u);
         __atomic_add_fetch(&st_timer_frees, 1, __ATOMIC_RELAXED);
     }
-    else if (st_live && !st_pause)
+    else if (!st_pause)
     {
         b = rt_mp_alloc(&st_mp, 0);
         if (b != RT_NULL)
@@ -100,11 +101,12 @@ static void st_worker(void *arg)
     rt_uint32_t rng = 0x1234567u * (id + 1);
     void *held[2] = {RT_NULL, RT_NULL};
     rt_uint32_t seq = 0;
+    int round = 0;
     int k;
 
     while (!st_stop)
     {
-        if (st_pause || !st_live)
+        if (st_pause)
         {
             for (k = 0; k < 2; k++)
                 if (held[k] != RT_NULL)
@@ -113,8 +115,22 @@ static void st_worker(void *arg)
                     held[k] = RT_NULL;
                 }
             __atomic_add_fetch(&st_parked, 1, __ATOMIC_ACQ_REL);
-            while ((st_pause || !st_live) && !st_stop)
+            while (st_pause && !st_stop)
+            {
+                if (st_wait_round != round)
+                {
+                    /* the test thread has taken every block: wait on the empty pool until
+                     * the detach wakes us */
+                    round = st_wait_round;
+                    __atomic_sub_fetch(&st_parked, 1, __ATOMIC_ACQ_REL);
+                    if (rt_mp_alloc(&st_mp, RT_WAITING_FOREVER) != RT_NULL || rt_get_errno() != TC_RETIRED_ERROR)
+                        __atomic_add_fetch(&st_errors, 1, __ATOMIC_RELAXED);
+                    else
+                        __atomic_add_fetch(&st_retired, 1, __ATOMIC_RELAXED);
+                    __atomic_add_fetch(&st_parked, 1, __ATOMIC_ACQ_REL);
+                }
                 rt_thread_delay(1);
+            }
             __atomic_sub_fetch(&st_parked, 1, __ATOMIC_ACQ_REL);
             continue;
         }
@@ -138,8 +154,6 @@ static void st_worker(void *arg)
             }
             else if (rt_get_errno() == -RT_ETIMEOUT)
                 __atomic_add_fetch(&st_timeouts, 1, __ATOMIC_RELAXED);
-            else if (rt_get_errno() == TC_RETIRED_ERROR)
-                __atomic_add_fetch(&st_retired, 1, __ATOMIC_RELAXED);
             else
                 __atomic_add_fetch(&st_errors, 1, __ATOMIC_RELAXED);
         }
@@ -166,7 +180,7 @@ static void test_contended_pool(void)
     rt_tick_t begin, ticks;
     int i, cycle;
 
-    st_live = st_pause = st_stop = st_parked = st_done = 0;
+    st_live = st_pause = st_stop = st_parked = st_done = st_wait_round = 0;
     st_errors = 0;
     st_allocs = st_frees = st_timeouts = st_retired = st_timer_frees = 0;
     st_timer_block = RT_NULL;
@@ -188,8 +202,8 @@ static void test_contended_pool(void)
     for (cycle = 0; cycle < ST_CYCLES; cycle++)
     {
         rt_thread_delay(ST_CYCLE_TICKS);
-        /* every block back (threads park), then all taken here, so that the threads find
-         * the pool empty and wait; then detached with them waiting, and set up again */
+        /* every block back (threads park), then all taken here and every thread waits on
+         * the empty pool; detached with all of them waiting, and set up again */
         st_pause = 1;
         uassert_true(st_wait_until(&st_parked, ST_WORKERS, TC_WAIT_TICKS));
         if (st_timer_block != RT_NULL)
@@ -197,13 +211,16 @@ static void test_contended_pool(void)
         for (i = 0; i < ST_BLOCKS + 1 && rt_mp_alloc(&st_mp, 0) != RT_NULL; i++)
             ;
         uassert_int_equal(i, ST_BLOCKS);
-        st_pause = 0;
-        rt_thread_delay(5);
+        st_wait_round++;
+        for (i = 0; i < (int)TC_WAIT_TICKS && tc_waiters(&st_mp) < ST_WORKERS; i++)
+            rt_thread_delay(1);
+        uassert_int_equal(tc_waiters(&st_mp), ST_WORKERS);
         uassert_int_equal(rt_mp_detach(&st_mp), RT_EOK);
         st_live = 0;
         uassert_true(st_wait_until(&st_parked, ST_WORKERS, TC_WAIT_TICKS));
         uassert_int_equal(rt_mp_init(&st_mp, "tmst", tc_aligned(st_buf.b), TC_POOL_BYTES(ST_BLOCKS, ST_BS), ST_BS), RT_EOK);
         st_live = 1;
+        st_pause = 0;
     }
     rt_thread_delay(ST_CYCLE_TICKS);
     rt_timer_stop(&st_timer);
