@@ -1,7 +1,7 @@
 # rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
 # Both install what is missing (Debian packages, Rust targets) and say so.
 
-.PHONY: all demo test bench fuzz header qemu-test qemu-test-smp setup fmt clippy clean
+.PHONY: all demo test bench fuzz header qemu-test qemu-test-smp qemu-matrix setup fmt clippy clean
 
 all: test
 
@@ -28,6 +28,12 @@ qemu-test:
 qemu-test-smp:
 	@scripts/setup.sh qemu
 	@QEMU_TEST_OUT=target/qemu-vexpress-a9-smp EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 $(EXTRA_CONFIG)" python3 scripts/qemu_test.py
+
+# The bed for every tree in RTT_ROOTS="<tree> <tree> ..." (default $RTT_ROOT) x {single core,
+# SMP, kernel-mempool}; one table, then `N passed, N failed`.
+qemu-matrix:
+	@scripts/setup.sh qemu
+	@RTT_ROOTS="$(or $(RTT_ROOTS),$(RTT_ROOT))" python3 scripts/qemu_matrix.py
 
 # Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
 bench:

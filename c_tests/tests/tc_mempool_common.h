@@ -20,6 +20,27 @@
 #endif
 #endif
 
+/*
+ * utest assertions that RT-Thread added in 5.2 (utest_assert.h); 4.1, 5.0 and 5.1 lack them.
+ * Same checks and messages as 5.2's.
+ */
+#ifndef uassert_ptr_equal
+#define uassert_ptr_equal(a, b)                                                \
+    __utest_assert((const void *)(a) == (const void *)(b), "(" #a ") not equal to (" #b ")")
+#endif
+#ifndef uassert_ptr_not_equal
+#define uassert_ptr_not_equal(a, b)                                            \
+    __utest_assert((const void *)(a) != (const void *)(b), "(" #a ") equal to (" #b ")")
+#endif
+#ifndef uassert_value_less
+#define uassert_value_less(a, b)                                               \
+    __utest_assert((a) < (b), "(" #a ") not less than (" #b ")")
+#endif
+#ifndef uassert_value_less_equal
+#define uassert_value_less_equal(a, b)                                         \
+    __utest_assert((a) <= (b), "(" #a ") not less than or equal to (" #b ")")
+#endif
+
 #ifndef UTEST_THR_PRIORITY
 #ifdef FINSH_THREAD_PRIORITY
 #define UTEST_THR_PRIORITY FINSH_THREAD_PRIORITY
@@ -67,8 +88,16 @@ static inline rt_err_t tc_pin_self(void)
 {
 #ifdef RT_USING_SMP
     int i;
-    rt_err_t err = tc_bind(rt_thread_self());
+    rt_err_t err;
 
+#ifndef RT_VERSION_MAJOR
+    /* 4.1 binds a thread only before it starts (RT_THREAD_CTRL_BIND_CPU on a running one
+     * fails): there the test bed runs utest in a thread bound to TC_CPU before its start
+     * (bed_utest_pinned, bsp/qemu-vexpress-a9/bed_pinned.c). */
+    if (rt_thread_self()->bind_cpu == TC_CPU && rt_hw_cpu_id() == TC_CPU)
+        return RT_EOK;
+#endif
+    err = tc_bind(rt_thread_self());
     if (err != RT_EOK)
         return err;
     /* a running thread bound to another CPU moves at its next reschedule */
@@ -83,7 +112,9 @@ static inline rt_err_t tc_pin_self(void)
 /* Undo tc_pin_self; for cleanup, after the test case's threads are gone. */
 static inline rt_err_t tc_unpin_self(void)
 {
-#ifdef RT_USING_SMP
+#if defined(RT_USING_SMP) && !defined(RT_VERSION_MAJOR)
+    return RT_EOK; /* 4.1: the bed's utest thread stays bound (see tc_pin_self) */
+#elif defined(RT_USING_SMP)
     return rt_thread_control(rt_thread_self(), RT_THREAD_CTRL_BIND_CPU,
                              (void *)(rt_ubase_t)RT_CPUS_NR);
 #else
@@ -366,6 +397,19 @@ static inline void tc_waiter_reap(struct tc_waiter *w)
 }
 
 /*
+ * The lock the kernel takes around its object lists: the container's spinlock from 5.1
+ * (struct rt_object_information has one); 4.1 and 5.0 have none and mask interrupts
+ * (rt_hw_interrupt_disable, which is the global rt_cpus_lock on their SMP builds).
+ */
+#if defined(RT_VERSION_MAJOR) && (RT_VERSION_MAJOR > 5 || (RT_VERSION_MAJOR == 5 && RT_VERSION_MINOR >= 1))
+#define TC_OBJECT_LIST_LOCK(info, level) ((level) = rt_spin_lock_irqsave(&(info)->spinlock))
+#define TC_OBJECT_LIST_UNLOCK(info, level) rt_spin_unlock_irqrestore(&(info)->spinlock, (level))
+#else
+#define TC_OBJECT_LIST_LOCK(info, level) ((void)(info), (level) = rt_hw_interrupt_disable())
+#define TC_OBJECT_LIST_UNLOCK(info, level) rt_hw_interrupt_enable(level)
+#endif
+
+/*
  * How many times obj is in the kernel's MemPool object list (the list that
  * `list mempool` and rt_object_find walk); with total != RT_NULL also the
  * length of the list. Walked under the container's spinlock, as the kernel
@@ -380,13 +424,13 @@ static inline int tc_object_list_count(void *obj, int *total)
 
     if (info == RT_NULL)
         return -1;
-    level = rt_spin_lock_irqsave(&info->spinlock);
+    TC_OBJECT_LIST_LOCK(info, level);
     for (node = info->object_list.next; node != &info->object_list && n < 10000; node = node->next, n++)
     {
         if (rt_list_entry(node, struct rt_object, list) == (struct rt_object *)obj)
             found++;
     }
-    rt_spin_unlock_irqrestore(&info->spinlock, level);
+    TC_OBJECT_LIST_UNLOCK(info, level);
     if (total != RT_NULL)
         *total = n;
     return found;

@@ -1,11 +1,19 @@
 /*
- * components.mempool.fifo: waiters are served first come, first served.
+ * components.mempool.fifo: waiters are served in the order of the release's
+ * suspend list, never by priority.
  *
  * Three waiters of different priorities block on an empty pool in a known
- * order that is not their priority order; each free wakes exactly one, the
- * one that started waiting first, and it gets the freed block. The same with
- * waiters of equal priority and with waiters of lower priority than the
- * freeing thread.
+ * order that is not their priority order; each free wakes exactly one and it
+ * gets the freed block. The same with waiters of equal priority and with
+ * waiters of lower priority than the freeing thread.
+ *
+ * Which one a free wakes depends on the release (TC_WAKE_FIFO, from the
+ * version macros in tc_mempool_common.h): RT-Thread 5.1 and later queue a
+ * waiter at the tail of the pool's suspend list (rt_thread_suspend_to_list with
+ * RT_IPC_FLAG_FIFO), so the one that started waiting first is served first;
+ * 4.1 and 5.0 insert it right after the list head (rt_list_insert_after) and
+ * rt_mp_free resumes the head entry, so the one that started waiting last is
+ * served first (LIFO). The library follows the release it is built against.
  */
 #include <rtthread.h>
 #include "utest.h"
@@ -21,6 +29,18 @@ static struct tc_waiter fifo_w[FIFO_N];
 static void *fifo_b[FIFO_N];
 static volatile int fifo_seq;
 static const char *const fifo_names[FIFO_N] = {"tmf0", "tmf1", "tmf2"};
+
+/* The waiter (by start order) that the (i+1)-th free wakes. */
+static int fifo_woken(int i)
+{
+    return TC_WAKE_FIFO ? i : FIFO_N - 1 - i;
+}
+
+/* Has waiter j returned once i+1 blocks were freed? */
+static int fifo_served(int j, int i)
+{
+    return TC_WAKE_FIFO ? j <= i : j >= FIFO_N - 1 - i;
+}
 
 static void fifo_reset(void)
 {
@@ -64,7 +84,7 @@ static void fifo_teardown(void)
 /*
  * Waiters of higher priority than the test thread: each runs at once when
  * started and blocks. Start order 0, 1, 2 with priorities ranking 2, 0, 1
- * (0 the most urgent); frees must serve 0, 1, 2.
+ * (0 the most urgent); frees must serve 0, 1, 2 (FIFO) or 2, 1, 0 (LIFO).
  */
 static void fifo_run_higher(const rt_uint8_t prio[FIFO_N])
 {
@@ -84,11 +104,11 @@ static void fifo_run_higher(const rt_uint8_t prio[FIFO_N])
     for (i = 0; i < FIFO_N; i++)
     {
         rt_mp_free(fifo_b[i]);
-        /* exactly waiter i has run, at once, with block i */
+        /* exactly the waiter next in the list has run, at once, with block i */
         for (j = 0; j < FIFO_N; j++)
-            uassert_int_equal(fifo_w[j].state, j <= i ? 2 : 1);
-        uassert_int_equal(fifo_w[i].order, i);
-        uassert_ptr_equal(fifo_w[i].block, fifo_b[i]);
+            uassert_int_equal(fifo_w[j].state, fifo_served(j, i) ? 2 : 1);
+        uassert_int_equal(fifo_w[fifo_woken(i)].order, i);
+        uassert_ptr_equal(fifo_w[fifo_woken(i)].block, fifo_b[i]);
         uassert_int_equal(tc_waiters(&fifo_mp), FIFO_N - 1 - i);
         uassert_int_equal(fifo_mp.block_free_count, 0);
     }
@@ -138,12 +158,12 @@ static void test_fifo_lower_priority_waiters(void)
     for (i = 0; i < FIFO_N; i++)
     {
         rt_mp_free(fifo_b[i]);
-        TC_REQUIRE(tc_wait_flag(&fifo_w[i].state, 2, TC_WAIT_TICKS));
+        TC_REQUIRE(tc_wait_flag(&fifo_w[fifo_woken(i)].state, 2, TC_WAIT_TICKS));
         rt_thread_delay(2);
         for (j = 0; j < FIFO_N; j++)
-            uassert_int_equal(fifo_w[j].state, j <= i ? 2 : 1);
-        uassert_int_equal(fifo_w[i].order, i);
-        uassert_ptr_equal(fifo_w[i].block, fifo_b[i]);
+            uassert_int_equal(fifo_w[j].state, fifo_served(j, i) ? 2 : 1);
+        uassert_int_equal(fifo_w[fifo_woken(i)].order, i);
+        uassert_ptr_equal(fifo_w[fifo_woken(i)].block, fifo_b[i]);
         uassert_int_equal(fifo_mp.block_free_count, 0);
     }
     for (i = 0; i < FIFO_N; i++)

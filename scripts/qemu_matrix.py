@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""`make qemu-matrix`: the qemu-vexpress-a9 bed (scripts/qemu_test.py) for every RT-Thread
+tree in RTT_ROOTS (default: $RTT_ROOT) x {single core, SMP, kernel-mempool}, one build at a
+time, each configuration in its own build folder (target/qemu-matrix/<release>-<config>,
+passed as QEMU_TEST_OUT) so that reruns are incremental. Ends with one table (release x
+configuration: memp_sample, `list mempool`, utest cases passed/total, symbol check) and the
+line `N passed, N failed` over every check of every run; exits non-zero on any failure.
+
+  up              rtt-mempool, one CPU (qemu_test.py --up; also where the BSP ships SMP on)
+  smp             rtt-mempool, RT_USING_SMP with two CPUs (--smp)
+  kernel-mempool  the release's own src/mempool.c, one CPU (--kernel-mempool --up): the
+                  behaviour test cases and memp_sample against the kernel's C version
+
+Each run's output is in target/qemu-matrix/<release>-<config>/bed.log.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import qemu_test  # noqa: E402  (release detection only)
+
+CONFIGS = [
+    ('up', ['--up']),
+    ('smp', ['--smp']),
+    ('kernel-mempool', ['--kernel-mempool', '--up']),
+]
+
+
+def cell(results, name):
+    for n, ok in results:
+        if n == name:
+            return 'ok' if ok else 'FAIL'
+    return '-'
+
+
+def main():
+    roots = (os.environ.get('RTT_ROOTS') or os.environ.get('RTT_ROOT') or '').split()
+    if not roots:
+        print('[qemu-matrix] ERROR: set RTT_ROOTS="<tree> <tree> ..." (or RTT_ROOT)',
+              file=sys.stderr)
+        return 2
+    rows = []
+    passed = failed = 0
+    for root in roots:
+        root = os.path.abspath(root)
+        try:
+            release = qemu_test.release_name(qemu_test.detect_release(root))
+        except (OSError, SystemExit):
+            release = os.path.basename(root) + '?'
+        for conf, flags in CONFIGS:
+            out = os.path.join('target', 'qemu-matrix', '%s-%s' % (release, conf))
+            os.makedirs(os.path.join(REPO, out), exist_ok=True)
+            env = dict(os.environ, RTT_ROOT=root, QEMU_TEST_OUT=out)
+            cmd = [sys.executable, os.path.join(REPO, 'scripts', 'qemu_test.py')] + flags
+            print('[qemu-matrix] RT-Thread %s %s: RTT_ROOT=%s QEMU_TEST_OUT=%s %s'
+                  % (release, conf, root, out, ' '.join(['scripts/qemu_test.py'] + flags)),
+                  flush=True)
+            t0 = time.time()
+            log_path = os.path.join(REPO, out, 'bed.log')
+            with open(log_path, 'w') as logf:
+                rc = subprocess.call(cmd, cwd=REPO, env=env, stdout=logf, stderr=subprocess.STDOUT)
+            summary = None
+            try:
+                with open(os.path.join(REPO, out, 'result.json'), encoding='utf-8') as f:
+                    summary = json.load(f)
+            except (OSError, ValueError):
+                pass
+            if summary is None:
+                results, p, fl = [], 0, 1
+            else:
+                results, p, fl = summary['results'], summary['passed'], summary['failed']
+                if rc != 0 and fl == 0:
+                    fl = 1
+            passed += p
+            failed += fl
+            utest = [(n, ok) for n, ok in results if n.startswith('utest ')]
+            ut = '%d/%d' % (sum(ok for _, ok in utest), len(utest)) if utest else '-'
+            if any(n == 'utest_run' and not ok for n, ok in results):
+                ut += ' (aborted)'
+            build = cell(results, 'build')
+            row = [release, conf,
+                   'build FAIL' if build == 'FAIL' else cell(results, 'memp_sample'),
+                   cell(results, 'list mempool'), ut,
+                   'n/a' if conf == 'kernel-mempool' else cell(results, 'symbols'),
+                   '%d/%d' % (p, p + fl)]
+            rows.append(row)
+            print('[qemu-matrix]   %s in %.0f s: %d passed, %d failed (log %s)'
+                  % ('ok' if fl == 0 else 'FAILED', time.time() - t0, p, fl,
+                     os.path.relpath(log_path, REPO)), flush=True)
+            for n, ok in results:
+                if not ok:
+                    print('[qemu-matrix]     failed: %s' % n, flush=True)
+
+    head = ['release', 'configuration', 'sample', 'list mempool', 'utest', 'symbols', 'checks']
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    line = lambda r: '| ' + ' | '.join(c.ljust(w) for c, w in zip(r, widths)) + ' |'
+    print(line(head))
+    print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
+    for r in rows:
+        print(line(r))
+    print('%d passed, %d failed' % (passed, failed), flush=True)
+    return 0 if failed == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
