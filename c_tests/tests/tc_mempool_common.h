@@ -152,6 +152,18 @@ static inline rt_thread_t tc_thread_create(const char *name, void (*entry)(void 
 #define TC_WAKE_FIFO 0
 #endif
 
+/*
+ * RT-Thread 5.2's single-core rt_spin_unlock_irqrestore ends with rt_exit_critical_safe,
+ * which reschedules: a higher-priority thread made ready inside a call that takes and
+ * releases a spinlock (rt_mp_detach: the kernel's rt_object_detach) runs before that call
+ * returns. The kernel's own C mempool does the same there; other releases do not.
+ */
+#if defined(RT_VERSION_MAJOR) && RT_VERSION_MAJOR == 5 && RT_VERSION_MINOR == 2 && !defined(RT_USING_SMP)
+#define TC_UNLOCK_RESCHEDULES 1
+#else
+#define TC_UNLOCK_RESCHEDULES 0
+#endif
+
 /* Bound for every wait on another thread: one second worth of ticks. */
 #define TC_WAIT_TICKS       ((rt_tick_t)RT_TICK_PER_SECOND)
 
