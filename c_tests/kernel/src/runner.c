@@ -464,8 +464,8 @@ int rtt_host_main(int argc, char **argv)
 {
     const struct utest_tc_export **cases, *tc;
     const char *filter = RT_NULL;
-    size_t count = 0, i;
-    int k;
+    size_t count = 0, i, matched = 0;
+    int k, sample;
 
     for (k = 1; k < argc; k++)
         if (argv[k][0] != '-')
@@ -483,9 +483,21 @@ int rtt_host_main(int argc, char **argv)
         filter ? ", filter: " : "", filter ? filter : "");
     for (i = 0; i < count; i++)
         if (filter == RT_NULL || strstr(cases[i]->name, filter))
+        {
             run_case(cases[i]);
+            matched++;
+        }
     free(cases);
-    if (filter != RT_NULL && !strstr("memp_sample", filter))
+    sample = filter == RT_NULL || strstr("memp_sample", filter) != RT_NULL;
+    /* A filter that selects nothing is a mistake (a typo, a renamed test
+     * case), not a pass. */
+    if (!sample && matched == 0)
+    {
+        say("no test case matches '%s'\n", filter);
+        say("%d passed, %d failed\n", n_passed, n_failed + 1);
+        return 1;
+    }
+    if (!sample)
         ;
     else if (sizeof(void *) != 4)
         say("[ SKIPPED  ] [ sample   ] memp_sample: its expected output is for 4-byte pointers; "
