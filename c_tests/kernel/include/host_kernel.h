@@ -16,6 +16,20 @@ extern "C" {
 void host_heap_fail_after(int n);
 /* Number of rt_malloc/rt_calloc/rt_realloc blocks not yet freed. */
 long host_heap_live_blocks(void);
+/* rt_free overwrites a block with this byte before releasing it. */
+#define HOST_HEAP_POISON 0xDD
+
+/* 1 in a build under AddressSanitizer (gcc or clang), else 0. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOST_ASAN 1
+#endif
+#endif
+#ifndef HOST_ASAN
+#define HOST_ASAN 0
+#endif
 
 /* Console capture: everything rt_kprintf prints from begin until end is
  * also collected; end hands over a NUL-terminated rt_malloc'd copy (free it

@@ -12,6 +12,13 @@ void host_thread_exit_current(void);
 
 /* object.c: unregisters every object stored in [lo, hi). */
 void host_objects_forget_range(const char *lo, const char *hi);
+/* object.c: rt_object_delete without rt_free's effects on the calling thread
+ * (for memory RT-Thread frees later, in its idle thread). */
+void host_object_delete_quietly(rt_object_t object);
+
+/* kservice.c: gives an rt_malloc'd block back (poisoned) without the heap
+ * lock's effects on the calling thread; NULL is ignored. */
+void host_heap_release(void *ptr);
 
 /* runner.c: marks the running test case (or the sample) failed. */
 void host_fail_current(void);

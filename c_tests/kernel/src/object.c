@@ -129,6 +129,14 @@ void rt_object_delete(rt_object_t object)
     rt_free(object);
 }
 
+void host_object_delete_quietly(rt_object_t object)
+{
+    RT_ASSERT(object != RT_NULL);
+    RT_ASSERT(!(object->type & RT_Object_Class_Static));
+    unlink_object(object);
+    host_heap_release(object);
+}
+
 rt_bool_t rt_object_is_systemobject(rt_object_t object)
 {
     RT_ASSERT(object != RT_NULL);

@@ -231,7 +231,10 @@ static void bury_host(struct rt_thread *t)
     }
 }
 
-/* Releases a closed thread that is not running (its stack is not in use). */
+/* Releases a closed thread that is not running (its stack is not in use).
+ * RT-Thread frees a deleted thread's memory later, in its idle thread, so the
+ * heap is given back without touching the caller's errno or checking its
+ * context. */
 static void reap(struct rt_thread *t)
 {
     bury_host(t);
@@ -243,8 +246,8 @@ static void reap(struct rt_thread *t)
         rt_object_detach(&t->parent);
     else
     {
-        rt_free(t->stack_addr);
-        rt_object_delete(&t->parent);
+        host_heap_release(t->stack_addr);
+        host_object_delete_quietly(&t->parent);
     }
 }
 
