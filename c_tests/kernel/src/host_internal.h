@@ -9,6 +9,8 @@ int host_sched_run(rt_tick_t stop_tick);
 void host_timer_check(void);
 void host_sched_reset(void);
 void host_thread_exit_current(void);
+/* The kernel's timer thread (soft timers), recreated by host_sched_reset. */
+rt_thread_t host_timer_thread(void);
 
 /* object.c: unregisters every object stored in [lo, hi). */
 void host_objects_forget_range(const char *lo, const char *hi);

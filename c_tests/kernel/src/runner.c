@@ -281,7 +281,7 @@ static void print_stuck_threads(void)
     {
         struct rt_thread *t = (struct rt_thread *)rt_list_entry(n, struct rt_object, list);
 
-        if (t->stat & RT_THREAD_SUSPEND_MASK)
+        if ((t->stat & RT_THREAD_SUSPEND_MASK) && t != host_timer_thread())
             say("           still suspended: thread %.*s (priority %d)\n",
                 RT_NAME_MAX, t->parent.name, t->current_priority);
     }

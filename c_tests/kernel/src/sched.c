@@ -41,6 +41,8 @@ static int switch_pending;
 static rt_uint8_t irq_nest;
 static rt_base_t irq_level;
 
+static int timers_pending(void);
+
 #define STAT(t) ((t)->stat & RT_THREAD_STAT_MASK)
 #define IS_SUSPENDED(t) (((t)->stat & RT_THREAD_SUSPEND_MASK) != 0)
 
@@ -304,7 +306,7 @@ int host_sched_run(rt_tick_t stop_tick)
 
         if (next == RT_NULL)
         {
-            if (rt_list_isempty(&timer_list))
+            if (!timers_pending())
                 return 0;
             if ((rt_tick_t)(stop_tick - tick) - 1 >= RT_TICK_MAX / 2)
                 return 1;   /* reached (or, after host_tick_set, passed) */
@@ -682,6 +684,28 @@ static rt_tick_t due_in(const struct rt_timer *t)
     return t->timeout_tick - tick;
 }
 
+/* Has the timer's tick come (now or, after host_tick_set, passed)? */
+static int is_due(const struct rt_timer *t)
+{
+    return due_in(t) == 0 || due_in(t) >= RT_TICK_MAX / 2;
+}
+
+/*
+ * Hard timers (the default) fire in the tick interrupt, soft timers
+ * (RT_TIMER_FLAG_SOFT_TIMER) in the timer thread, as on RT-Thread with
+ * RT_USING_TIMER_SOFT: the tick interrupt only wakes that thread (priority
+ * RT_TIMER_THREAD_PRIO) when the first soft timer is due.
+ */
+static rt_list_t soft_timer_list = RT_LIST_OBJECT_INIT(soft_timer_list);
+static struct rt_thread timer_thread;
+static rt_uint8_t timer_thread_stack[RT_TIMER_THREAD_STACK_SIZE];
+static struct rt_semaphore soft_timer_sem;
+
+static rt_list_t *list_of(const struct rt_timer *t)
+{
+    return (t->parent.flag & RT_TIMER_FLAG_SOFT_TIMER) ? &soft_timer_list : &timer_list;
+}
+
 void rt_timer_init(rt_timer_t timer, const char *name, void (*timeout)(void *parameter),
                    void *parameter, rt_tick_t time, rt_uint8_t flag)
 {
@@ -713,11 +737,19 @@ rt_timer_t rt_timer_create(const char *name, void (*timeout)(void *parameter),
     return t;
 }
 
+/* Off whatever list holds the timer (active, or the one its running
+ * callback is on) and no longer activated. */
+static void timer_remove(rt_timer_t timer)
+{
+    rt_list_remove(&timer->row[0]);
+    timer->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+}
+
 rt_err_t rt_timer_detach(rt_timer_t timer)
 {
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(rt_object_is_systemobject(&timer->parent));
-    rt_timer_stop(timer);
+    timer_remove(timer);
     rt_object_detach(&timer->parent);
     return RT_EOK;
 }
@@ -726,38 +758,48 @@ rt_err_t rt_timer_delete(rt_timer_t timer)
 {
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(!rt_object_is_systemobject(&timer->parent));
-    rt_timer_stop(timer);
+    timer_remove(timer);
     rt_object_delete(&timer->parent);
     return RT_EOK;
 }
 
 rt_err_t rt_timer_start(rt_timer_t timer)
 {
-    rt_list_t *n;
+    rt_list_t *list, *n;
+    rt_base_t level;
 
     RT_ASSERT(timer != RT_NULL);
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    level = rt_hw_interrupt_disable();
+    list = list_of(timer);
     rt_list_remove(&timer->row[0]);
     timer->timeout_tick = tick + timer->init_tick;
     /* sorted by due time; equal due times fire in start order */
-    for (n = timer_list.next; n != &timer_list; n = n->next)
+    for (n = list->next; n != list; n = n->next)
         if (due_in(rt_list_entry(n, struct rt_timer, row[0])) > timer->init_tick)
             break;
     rt_list_insert_before(n, &timer->row[0]);
     timer->parent.flag |= RT_TIMER_FLAG_ACTIVATED;
     if (timer->parent.flag & RT_TIMER_FLAG_THREAD_TIMER)
         rt_container_of(timer, struct rt_thread, thread_timer)->timer_set = 1;
+    rt_hw_interrupt_enable(level);
     return RT_EOK;
 }
 
 rt_err_t rt_timer_stop(rt_timer_t timer)
 {
+    rt_base_t level;
+
     RT_ASSERT(timer != RT_NULL);
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    level = rt_hw_interrupt_disable();
     if (!(timer->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+    {
+        rt_hw_interrupt_enable(level);
         return -RT_ERROR;
-    rt_list_remove(&timer->row[0]);
-    timer->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+    }
+    timer_remove(timer);
+    rt_hw_interrupt_enable(level);
     return RT_EOK;
 }
 
@@ -768,6 +810,9 @@ rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg)
     {
     case RT_TIMER_CTRL_SET_TIME:
         RT_ASSERT(*(rt_tick_t *)arg < RT_TICK_MAX / 2);
+        /* as on RT-Thread, a new time stops an active timer */
+        if (timer->parent.flag & RT_TIMER_FLAG_ACTIVATED)
+            timer_remove(timer);
         timer->init_tick = *(rt_tick_t *)arg;
         break;
     case RT_TIMER_CTRL_GET_TIME:
@@ -806,30 +851,97 @@ rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg)
 
 rt_tick_t rt_timer_next_timeout_tick(void)
 {
-    if (rt_list_isempty(&timer_list))
-        return RT_TICK_MAX;
-    return rt_list_entry(timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    rt_tick_t hard = RT_TICK_MAX, soft = RT_TICK_MAX;
+
+    if (!rt_list_isempty(&timer_list))
+        hard = rt_list_entry(timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    if (!rt_list_isempty(&soft_timer_list))
+        soft = rt_list_entry(soft_timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    return hard < soft ? hard : soft;
 }
 
-/* Fires every expired timer, in interrupt context like the tick ISR. */
+static int timers_pending(void)
+{
+    return !rt_list_isempty(&timer_list) || !rt_list_isempty(&soft_timer_list);
+}
+
+/*
+ * Fires the due timers of one list, with RT-Thread's rules: a fired timer
+ * leaves the list; a one-shot one is no longer activated (rt_timer_stop on it
+ * fails), a periodic one stays activated while its callback runs and is
+ * started again afterwards unless the callback stopped, restarted, detached
+ * or deleted it (which takes it off the callback's own list).
+ */
+static void timer_list_check(rt_list_t *list)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    while (!rt_list_isempty(list))
+    {
+        struct rt_timer *t = rt_list_entry(list->next, struct rt_timer, row[0]);
+        rt_list_t running;
+
+        if (!is_due(t))
+            break;
+        rt_list_remove(&t->row[0]);
+        if (!(t->parent.flag & RT_TIMER_FLAG_PERIODIC))
+            t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        rt_list_init(&running);
+        rt_list_insert_after(&running, &t->row[0]);
+        rt_hw_interrupt_enable(level);
+        t->timeout_func(t->parameter);
+        level = rt_hw_interrupt_disable();
+        if (rt_list_isempty(&running))
+            continue;
+        rt_list_remove(&t->row[0]);
+        if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) && (t->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+        {
+            t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+            rt_timer_start(t);
+        }
+    }
+    rt_hw_interrupt_enable(level);
+}
+
+/* The tick interrupt's timer work: hard timers fire here, in interrupt
+ * context; a due soft timer wakes the timer thread. */
 void host_timer_check(void)
 {
     irq_nest++;
-    while (!rt_list_isempty(&timer_list))
-    {
-        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
-
-        if (due_in(t) != 0 && due_in(t) < RT_TICK_MAX / 2)
-            break;
-        rt_list_remove(&t->row[0]);
-        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
-        t->timeout_func(t->parameter);
-        if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) &&
-            !(t->parent.flag & RT_TIMER_FLAG_ACTIVATED) &&
-            rt_object_get_type(&t->parent) == RT_Object_Class_Timer)
-            rt_timer_start(t);
-    }
+    if (!rt_list_isempty(&soft_timer_list) &&
+        is_due(rt_list_entry(soft_timer_list.next, struct rt_timer, row[0])))
+        rt_sem_release(&soft_timer_sem);
+    timer_list_check(&timer_list);
     irq_nest--;
+}
+
+/* The timer thread: fires the due soft timers in thread context, then
+ * sleeps until the tick interrupt finds the next one due. */
+static void timer_thread_entry(void *parameter)
+{
+    (void)parameter;
+    for (;;)
+    {
+        timer_list_check(&soft_timer_list);
+        rt_sem_take(&soft_timer_sem, RT_WAITING_FOREVER);
+    }
+}
+
+rt_thread_t host_timer_thread(void)
+{
+    return &timer_thread;
+}
+
+/* A fresh timer thread for each run (host_sched_reset drops every thread). */
+static void timer_thread_start(void)
+{
+    if (rt_object_get_type(&soft_timer_sem.parent.parent) == RT_Object_Class_Semaphore)
+        rt_object_detach(&soft_timer_sem.parent.parent);
+    rt_sem_init(&soft_timer_sem, "stimer", 0, RT_IPC_FLAG_PRIO);
+    soft_timer_sem.max_value = 1;   /* a binary semaphore, as RT-Thread's */
+    rt_thread_init(&timer_thread, "timer", timer_thread_entry, RT_NULL, timer_thread_stack,
+                   sizeof(timer_thread_stack), RT_TIMER_THREAD_PRIO, 10);
+    rt_thread_startup(&timer_thread);
 }
 
 /* ------------------------------------------------------------------ */
@@ -867,15 +979,21 @@ int *_rt_errno(void)
 void host_sched_reset(void)
 {
     struct rt_object_information *threads = rt_object_get_information(RT_Object_Class_Thread);
+    struct rt_object_information *timers = rt_object_get_information(RT_Object_Class_Timer);
+    rt_list_t *n;
     int p;
 
-    while (!rt_list_isempty(&timer_list))
+    /* Every timer inactive and on no list (the list of a soft timer whose
+     * callback was running lives on the timer thread's stack, freed below). */
+    rt_list_for_each(n, &timers->object_list)
     {
-        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
+        struct rt_timer *t = (struct rt_timer *)rt_list_entry(n, struct rt_object, list);
 
-        rt_list_remove(&t->row[0]);
+        rt_list_init(&t->row[0]);
         t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
     }
+    rt_list_init(&timer_list);
+    rt_list_init(&soft_timer_list);
     while (!rt_list_isempty(&threads->object_list))
     {
         struct rt_thread *t = (struct rt_thread *)rt_list_entry(threads->object_list.next,
@@ -902,4 +1020,5 @@ void host_sched_reset(void)
     irq_nest = 0;
     irq_level = 0;
     switch_pending = 0;
+    timer_thread_start();
 }

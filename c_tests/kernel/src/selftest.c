@@ -91,6 +91,83 @@ static void test_timers(void)
     uassert_int_equal(rt_tick_get() - t0, 23);
 }
 
+/* A periodic timer that stops itself in its callback: rt_timer_stop succeeds
+ * there (a periodic timer stays activated while its callback runs) and the
+ * timer is not started again. */
+static rt_timer_t self_stopping;
+static int self_stop_fired;
+static rt_err_t self_stop_ret;
+
+static void on_self_stop(void *p)
+{
+    self_stop_fired++;
+    self_stop_ret = rt_timer_stop(self_stopping);
+}
+
+static void test_periodic_stopped_in_callback(void)
+{
+    self_stopping = rt_timer_create("kstop", on_self_stop, RT_NULL, 2, RT_TIMER_FLAG_PERIODIC);
+    uassert_not_null(self_stopping);
+    self_stop_fired = 0;
+    self_stop_ret = -RT_EINVAL;
+    rt_timer_start(self_stopping);
+    rt_thread_delay(10);
+    uassert_int_equal(self_stop_fired, 1);
+    uassert_int_equal(self_stop_ret, RT_EOK);
+    uassert_int_equal(rt_timer_stop(self_stopping), -RT_ERROR);
+    rt_timer_delete(self_stopping);
+}
+
+/* Soft timers fire in the timer thread (thread context, priority
+ * RT_TIMER_THREAD_PRIO), hard ones in the tick interrupt. */
+static int soft_fired, soft_nest, soft_prio;
+static rt_thread_t soft_thread;
+static rt_tick_t soft_at;
+
+static void on_soft(void *p)
+{
+    soft_fired++;
+    soft_nest = rt_interrupt_get_nest();
+    soft_thread = rt_thread_self();
+    soft_prio = soft_thread ? soft_thread->current_priority : -1;
+    soft_at = rt_tick_get();
+}
+
+static void test_soft_timer(void)
+{
+    struct rt_timer one, periodic;
+    rt_tick_t t0 = rt_tick_get();
+
+    soft_fired = 0;
+    soft_nest = -1;
+    soft_thread = RT_NULL;
+    rt_timer_init(&one, "ksoft", on_soft, RT_NULL, 3,
+                  RT_TIMER_FLAG_ONE_SHOT | RT_TIMER_FLAG_SOFT_TIMER);
+    rt_timer_start(&one);
+    /* due on the tick this thread wakes on: the timer thread (higher
+     * priority) has run the callback before this thread goes on */
+    rt_thread_delay(3);
+    uassert_int_equal(soft_fired, 1);
+    uassert_int_equal(soft_nest, 0);
+    uassert_not_null(soft_thread);
+    uassert_ptr_equal(soft_thread, rt_thread_find("timer"));
+    uassert_int_equal(soft_prio, RT_TIMER_THREAD_PRIO);
+    uassert_int_equal(soft_at - t0, 3);
+    uassert_int_equal(rt_timer_stop(&one), -RT_ERROR);   /* one-shot, fired */
+    rt_timer_detach(&one);
+
+    soft_fired = 0;
+    rt_timer_init(&periodic, "ksoftp", on_soft, RT_NULL, 4,
+                  RT_TIMER_FLAG_PERIODIC | RT_TIMER_FLAG_SOFT_TIMER);
+    rt_timer_start(&periodic);
+    rt_thread_delay(13);
+    uassert_int_equal(soft_fired, 3);
+    uassert_int_equal(rt_timer_stop(&periodic), RT_EOK);
+    rt_thread_delay(10);
+    uassert_int_equal(soft_fired, 3);
+    rt_timer_detach(&periodic);
+}
+
 static struct rt_semaphore sem;
 
 static void sem_waiter(void *p)
@@ -257,6 +334,8 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_same_priority_wake_order);
     UTEST_UNIT_RUN(test_delay_and_tick);
     UTEST_UNIT_RUN(test_timers);
+    UTEST_UNIT_RUN(test_periodic_stopped_in_callback);
+    UTEST_UNIT_RUN(test_soft_timer);
     UTEST_UNIT_RUN(test_semaphore);
     UTEST_UNIT_RUN(test_interrupt_context);
     UTEST_UNIT_RUN(test_objects_and_heap);
