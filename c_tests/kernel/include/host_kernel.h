@@ -43,6 +43,46 @@ int host_assert_count(void);
 /* Sets the tick (for wrap-around tests); timers keep their absolute ticks. */
 void host_tick_set(rt_tick_t tick);
 
+/*
+ * Timeout races of SMP on the one simulated CPU.
+ *
+ * On RT-Thread SMP a thread's timeout can be under way on another CPU — its
+ * timer already taken off the timer list by that CPU's tick handler, the
+ * callback about to run — while this CPU wakes the same thread. There,
+ * rt_susp_list_dequeue (rt_sched_thread_ready) tries to stop the thread's
+ * timer, the stop fails, and it returns RT_NULL leaving the thread suspended
+ * on the list: only the timeout resumes it (rt_susp_list_resume_all stops at
+ * such a thread). These hooks make that state on purpose:
+ *
+ * host_timer_defer(1): from now on a timer that expires is handled as when it
+ *   fires — taken off the active timer list; a one-shot timer (every thread's
+ *   own timer) is no longer activated, so rt_timer_stop on it returns
+ *   -RT_ERROR; a periodic one stays activated — but its callback is held
+ *   back. host_timer_defer(0) holds no further expiries; held ones stay held.
+ * host_timer_run_deferred(): runs the held callbacks, oldest first: those of
+ *   hard timers (thread timeouts included) in one simulated tick interrupt
+ *   (a thread they make ready runs when it ends, if it preempts the caller),
+ *   then those of soft timers in the caller's context. Returns how many ran.
+ *   Callable from a thread or an interrupt; a callback held while it runs
+ *   waits for the next call.
+ * host_timer_deferred_count(): how many callbacks are held.
+ * host_tick_advance(n): n tick interrupts now, while the calling thread runs
+ *   (it is interrupted, not suspended): the tick advances by n and expired
+ *   timers fire, or are held. Use it instead of sleeping while deferral is
+ *   on: the sleeping thread's own timer would be held too.
+ *
+ * A held expiry of a timer that is detached or deleted (with its thread, for
+ * a thread's timer) is dropped. Each test case starts with deferral off and
+ * nothing held. If a thread is made ready by another path while its timeout
+ * is held (a second rt_susp_list_dequeue succeeds: the failed stop cleared
+ * the thread's timer flag, as in RT-Thread 5.3), the held timeout asserts
+ * when it runs, as RT-Thread's does.
+ */
+void host_timer_defer(int on);
+int host_timer_run_deferred(void);
+int host_timer_deferred_count(void);
+void host_tick_advance(rt_tick_t ticks);
+
 #ifdef __cplusplus
 }
 #endif

@@ -321,6 +321,10 @@ static void run_case(const struct utest_tc_export *tc)
         else if (r == 1)
             say("[  FAILED  ] [ result   ] %s did not finish within %u s (%u ticks)\n",
                 tc->name, (unsigned)seconds, (unsigned)(seconds * RT_TICK_PER_SECOND));
+        else if (host_timer_deferred_count() > 0)
+            say("[  FAILED  ] [ result   ] %s deadlocked: no thread is ready and no timer is pending; "
+                "%d timer expiries are held (host_timer_defer)\n",
+                tc->name, host_timer_deferred_count());
         else
             say("[  FAILED  ] [ result   ] %s deadlocked: no thread is ready and no timer is pending\n",
                 tc->name);

@@ -172,13 +172,39 @@ static void make_ready(struct rt_thread *t)
         enqueue_ready(t);
 }
 
-static void stop_thread_timer(struct rt_thread *t)
+/* RT-Thread 5.3's rt_sched_thread_timer_stop: the thread's timer is stopped
+ * if it was started (timer_set), and timer_set is cleared whether or not the
+ * stop succeeds. It fails (-RT_ERROR) when the timer already expired and its
+ * callback is on its way (host_timer_defer holds it there). */
+static rt_err_t stop_thread_timer(struct rt_thread *t)
 {
+    rt_err_t err = RT_EOK;
+
     if (t->timer_set)
     {
-        rt_timer_stop(&t->thread_timer);
+        err = rt_timer_stop(&t->thread_timer);
         t->timer_set = 0;
     }
+    return err;
+}
+
+/* RT-Thread 5.3's rt_sched_thread_ready: a suspended thread whose timer can
+ * be stopped leaves its suspend list and becomes ready. A thread that is not
+ * suspended gives -RT_EINVAL; one whose timeout is already under way gives
+ * the failed stop's error and stays where it is (suspended, on its list), for
+ * the timeout to resume it. */
+static rt_err_t thread_ready(struct rt_thread *t)
+{
+    rt_err_t err;
+
+    if (!IS_SUSPENDED(t))
+        return -RT_EINVAL;
+    err = stop_thread_timer(t);
+    if (err != RT_EOK)
+        return err;
+    rt_list_remove(&t->tlist);
+    make_ready(t);
+    return RT_EOK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -282,13 +308,16 @@ static void thread_trampoline(unsigned int lo, unsigned int hi)
     host_thread_exit_current();
 }
 
+/* The thread's timer expired. As in RT-Thread 5.3, the thread must still be
+ * suspended (it asserts otherwise: resuming a thread and stopping its timer
+ * are one step), and timer_set stays set until the thread's next suspend. */
 static void thread_timeout(void *parameter)
 {
     struct rt_thread *t = parameter;
 
-    t->timer_set = 0;
+    RT_ASSERT(IS_SUSPENDED(t));
     if (!IS_SUSPENDED(t))
-        return;
+        return;   /* with an assert hook that returns */
     t->error = -RT_ETIMEOUT;
     rt_list_remove(&t->tlist);   /* off the suspend list it waited on */
     make_ready(t);
@@ -465,14 +494,13 @@ rt_err_t rt_thread_startup(rt_thread_t thread)
 
 rt_err_t rt_thread_resume(rt_thread_t thread)
 {
+    rt_err_t err;
+
     RT_ASSERT(thread != RT_NULL);
-    if (!IS_SUSPENDED(thread))
-        return -RT_EINVAL;
-    stop_thread_timer(thread);
-    rt_list_remove(&thread->tlist);
-    make_ready(thread);
-    rt_schedule();
-    return RT_EOK;
+    err = thread_ready(thread);
+    if (err == RT_EOK)
+        rt_schedule();
+    return err;
 }
 
 rt_err_t rt_thread_suspend_to_list(rt_thread_t thread, rt_list_t *susp_list,
@@ -612,11 +640,9 @@ struct rt_thread *rt_susp_list_dequeue(rt_list_t *susp_list, rt_err_t thread_err
     if (rt_list_isempty(susp_list))
         return RT_NULL;
     t = RT_THREAD_LIST_NODE_ENTRY(susp_list->next);
-    if (!IS_SUSPENDED(t))
+    /* fails, leaving the thread on the list, when its timeout is under way */
+    if (thread_ready(t) != RT_EOK)
         return RT_NULL;
-    stop_thread_timer(t);
-    rt_list_remove(&t->tlist);
-    make_ready(t);
     if (thread_error >= 0)
         t->error = thread_error;   /* negative values keep the thread's own error */
     return t;
@@ -701,6 +727,53 @@ static struct rt_thread timer_thread;
 static rt_uint8_t timer_thread_stack[RT_TIMER_THREAD_STACK_SIZE];
 static struct rt_semaphore soft_timer_sem;
 
+/*
+ * Held expiries (host_timer_defer): while deferral is on, a timer that
+ * expires leaves its active list exactly as when it fires, but its callback
+ * waits in held[] until host_timer_run_deferred. The timer's node sits on the
+ * entry's own list meanwhile, as on the list of a running callback, so
+ * stopping, restarting or deleting the timer takes it off there.
+ */
+#define HELD_MAX 64
+
+struct held_expiry
+{
+    struct rt_timer *timer;
+    rt_timer_func_t  func;
+    void            *parameter;
+    int              soft;
+    int              cancelled;   /* the timer was detached or deleted */
+    rt_list_t        running;
+};
+
+static struct held_expiry held[HELD_MAX];
+static int held_count;
+static int deferring;
+
+/* Periodic restart after a callback, unless the timer left `running`. */
+static void timer_after_callback(struct rt_timer *t, rt_list_t *running)
+{
+    if (rt_list_isempty(running))
+        return;
+    rt_list_remove(&t->row[0]);
+    if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) && (t->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+    {
+        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        rt_timer_start(t);
+    }
+}
+
+/* A detached or deleted timer's held callback never runs: its timer (or the
+ * thread it belongs to) may be freed memory by then. */
+static void held_forget(struct rt_timer *t)
+{
+    int i;
+
+    for (i = 0; i < held_count; i++)
+        if (held[i].timer == t)
+            held[i].cancelled = 1;
+}
+
 static rt_list_t *list_of(const struct rt_timer *t)
 {
     return (t->parent.flag & RT_TIMER_FLAG_SOFT_TIMER) ? &soft_timer_list : &timer_list;
@@ -750,6 +823,7 @@ rt_err_t rt_timer_detach(rt_timer_t timer)
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(rt_object_is_systemobject(&timer->parent));
     timer_remove(timer);
+    held_forget(timer);
     rt_object_detach(&timer->parent);
     return RT_EOK;
 }
@@ -759,6 +833,7 @@ rt_err_t rt_timer_delete(rt_timer_t timer)
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(!rt_object_is_systemobject(&timer->parent));
     timer_remove(timer);
+    held_forget(timer);
     rt_object_delete(&timer->parent);
     return RT_EOK;
 }
@@ -875,6 +950,7 @@ static int timers_pending(void)
 static void timer_list_check(rt_list_t *list)
 {
     rt_base_t level = rt_hw_interrupt_disable();
+    int soft = list == &soft_timer_list;
 
     while (!rt_list_isempty(list))
     {
@@ -886,21 +962,91 @@ static void timer_list_check(rt_list_t *list)
         rt_list_remove(&t->row[0]);
         if (!(t->parent.flag & RT_TIMER_FLAG_PERIODIC))
             t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        if (deferring)
+        {
+            struct held_expiry *e;
+
+            RT_ASSERT(held_count < HELD_MAX);
+            if (held_count >= HELD_MAX)
+                break;
+            e = &held[held_count++];
+            e->timer = t;
+            e->func = t->timeout_func;
+            e->parameter = t->parameter;
+            e->soft = soft;
+            e->cancelled = 0;
+            rt_list_init(&e->running);
+            rt_list_insert_after(&e->running, &t->row[0]);
+            continue;
+        }
         rt_list_init(&running);
         rt_list_insert_after(&running, &t->row[0]);
         rt_hw_interrupt_enable(level);
         t->timeout_func(t->parameter);
         level = rt_hw_interrupt_disable();
-        if (rt_list_isempty(&running))
-            continue;
-        rt_list_remove(&t->row[0]);
-        if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) && (t->parent.flag & RT_TIMER_FLAG_ACTIVATED))
-        {
-            t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
-            rt_timer_start(t);
-        }
+        timer_after_callback(t, &running);
     }
     rt_hw_interrupt_enable(level);
+}
+
+void host_timer_defer(int on)
+{
+    deferring = on != 0;
+}
+
+int host_timer_deferred_count(void)
+{
+    int i, n = 0;
+
+    for (i = 0; i < held_count; i++)
+        n += !held[i].cancelled;
+    return n;
+}
+
+/* Runs one held callback (and the periodic restart) if it is of the kind. */
+static int run_held(struct held_expiry *e)
+{
+    if (e->cancelled)
+        return 0;
+    e->cancelled = 1;
+    e->func(e->parameter);
+    timer_after_callback(e->timer, &e->running);
+    return 1;
+}
+
+int host_timer_run_deferred(void)
+{
+    int i, ran = 0;
+
+    /* hard timers: one tick interrupt, as another CPU's tick handler would
+     * run them (a thread they wake runs when it leaves) */
+    rt_interrupt_enter();
+    for (i = 0; i < held_count; i++)
+        if (!held[i].soft)
+            ran += run_held(&held[i]);
+    rt_interrupt_leave();
+    /* soft timers: in the caller's context (thread context, as in the timer
+     * thread) */
+    for (i = 0; i < held_count; i++)
+        if (held[i].soft)
+            ran += run_held(&held[i]);
+    for (i = 0; i < held_count && held[i].cancelled; i++)
+        ;
+    if (i == held_count)
+        held_count = 0;   /* all done (callbacks may have held new ones) */
+    return ran;
+}
+
+/* The tick interrupt, ticks times, while the calling thread runs. */
+void host_tick_advance(rt_tick_t ticks)
+{
+    while (ticks-- > 0)
+    {
+        rt_interrupt_enter();
+        tick++;
+        host_timer_check();
+        rt_interrupt_leave();
+    }
 }
 
 /* The tick interrupt's timer work: hard timers fire here, in interrupt
@@ -994,6 +1140,8 @@ void host_sched_reset(void)
     }
     rt_list_init(&timer_list);
     rt_list_init(&soft_timer_list);
+    held_count = 0;
+    deferring = 0;
     while (!rt_list_isempty(&threads->object_list))
     {
         struct rt_thread *t = (struct rt_thread *)rt_list_entry(threads->object_list.next,

@@ -198,6 +198,93 @@ static void test_semaphore(void)
     uassert_str_equal(trace, "2E");
 }
 
+/*
+ * host_timer_defer: a waiter's timeout is under way (its timer expired, the
+ * callback held back, as while another CPU's tick handler is about to run
+ * it). rt_susp_list_dequeue then fails as on RT-Thread 5.3: the stop of the
+ * thread's timer fails, RT_NULL, the thread stays suspended on the list; the
+ * held timeout resumes it with -RT_ETIMEOUT.
+ */
+static struct rt_semaphore dsem;
+static volatile rt_err_t dwait_err;
+static volatile int dwait_done;
+
+static void deferred_waiter(void *p)
+{
+    dwait_err = rt_sem_take(&dsem, 5);
+    dwait_done = 1;
+}
+
+static int dasserts;
+static void count_dassert(const char *ex, const char *func, rt_size_t line)
+{
+    (void)ex;
+    (void)func;
+    (void)line;
+    dasserts++;
+}
+
+static void test_deferred_timeout(void)
+{
+    rt_thread_t w = rt_thread_create("kdw", deferred_waiter, RT_NULL, 1024, UTEST_THR_PRIORITY - 1, 10);
+    rt_list_t *list = &dsem.parent.suspend_thread;
+    rt_tick_t t0;
+
+    rt_sem_init(&dsem, "kds", 0, RT_IPC_FLAG_FIFO);
+    dwait_done = 0;
+    rt_thread_startup(w);                 /* higher priority: waits at once */
+    uassert_int_equal(rt_list_len(list), 1);
+
+    t0 = rt_tick_get();
+    host_timer_defer(1);
+    host_tick_advance(5);
+    uassert_int_equal(rt_tick_get() - t0, 5);
+    uassert_int_equal(host_timer_deferred_count(), 1);
+    uassert_int_equal(dwait_done, 0);
+    uassert_true((w->stat & RT_THREAD_SUSPEND_MASK) != 0);
+    uassert_int_equal(rt_timer_stop(&w->thread_timer), -RT_ERROR);
+
+    uassert_null(rt_susp_list_dequeue(list, RT_EOK));
+    uassert_int_equal(rt_list_len(list), 1);
+    uassert_true((w->stat & RT_THREAD_SUSPEND_MASK) != 0);
+
+    host_timer_defer(0);
+    uassert_int_equal(host_timer_run_deferred(), 1);     /* the waiter preempts here */
+    uassert_int_equal(dwait_done, 1);
+    uassert_int_equal(dwait_err, -RT_ETIMEOUT);
+    uassert_int_equal(rt_list_len(list), 0);
+    uassert_int_equal(host_timer_deferred_count(), 0);
+    rt_sem_detach(&dsem);
+}
+
+/* The second attempt succeeds (the failed stop cleared the thread's timer
+ * flag); the held timeout then finds the thread not suspended and asserts,
+ * as RT-Thread 5.3's does. */
+static void test_deferred_timeout_second_dequeue(void)
+{
+    rt_thread_t w = rt_thread_create("kdw2", deferred_waiter, RT_NULL, 1024, UTEST_THR_PRIORITY - 1, 10);
+    rt_list_t *list = &dsem.parent.suspend_thread;
+
+    rt_sem_init(&dsem, "kds2", 0, RT_IPC_FLAG_FIFO);
+    dwait_done = 0;
+    rt_thread_startup(w);
+    host_timer_defer(1);
+    host_tick_advance(5);
+    host_timer_defer(0);
+    uassert_null(rt_susp_list_dequeue(list, RT_EOK));
+    uassert_ptr_equal(rt_susp_list_dequeue(list, RT_EOK), w);
+    uassert_int_equal(rt_list_len(list), 0);
+    dasserts = 0;
+    rt_assert_set_hook(count_dassert);
+    uassert_int_equal(host_timer_run_deferred(), 1);
+    rt_assert_set_hook(RT_NULL);
+    uassert_int_equal(dasserts, 1);
+    rt_schedule();                                       /* the waiter, woken by the dequeue */
+    uassert_int_equal(dwait_done, 1);
+    uassert_int_equal(dwait_err, RT_EOK);
+    rt_sem_detach(&dsem);
+}
+
 static void test_interrupt_context(void)
 {
     rt_thread_t t = spawn('i', UTEST_THR_PRIORITY - 1, mark_entry);
@@ -337,6 +424,8 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_periodic_stopped_in_callback);
     UTEST_UNIT_RUN(test_soft_timer);
     UTEST_UNIT_RUN(test_semaphore);
+    UTEST_UNIT_RUN(test_deferred_timeout);
+    UTEST_UNIT_RUN(test_deferred_timeout_second_dequeue);
     UTEST_UNIT_RUN(test_interrupt_context);
     UTEST_UNIT_RUN(test_objects_and_heap);
     UTEST_UNIT_RUN(test_heap_errno_and_poison);
