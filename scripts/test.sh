@@ -62,6 +62,8 @@ check doc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p rtt-mempool --ta
 check versions python3 scripts/check_package.py
 # The Rust unit and property tests, the C suite on the host kernel and memp_sample (32-bit).
 stage host-32bit cargo test --target i686-unknown-linux-gnu
+# A test case that spins fails alone (time slice ticks, wall-clock limit) and the runner goes on.
+check host-runner scripts/check_host_runner.sh
 # The pool logic's tests on 64-bit too.
 stage unit-64bit cargo test -p rtt-mempool --lib
 # The C suite again with other RT_ALIGN_SIZE values (only the library and the suite are

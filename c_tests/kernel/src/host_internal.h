@@ -4,8 +4,23 @@
 
 #include <rtthread.h>
 
+/* Functions the -finstrument-functions hooks must not see. */
+#define HOST_NO_INSTRUMENT __attribute__((no_instrument_function))
+
 /* sched.c */
+/* Runs threads until none is ready and no timer is pending (0), the tick
+ * reaches stop_tick (1), or host_sched_abandon ends the run (2). */
 int host_sched_run(rt_tick_t stop_tick);
+/* Installs the tick interrupt of running threads (SIGVTALRM); stop removes it. */
+void host_sched_start(void);
+void host_sched_stop(void);
+/* From a signal handler: ends the current run, leaving the running thread
+ * where it is, when it is in test code (not in the kernel or libc); returns
+ * 0 (and does nothing) otherwise. */
+int host_sched_abandon(void *ucontext) HOST_NO_INSTRUMENT;
+/* Test code called from kernel code runs as outside the kernel. */
+int host_user_call_begin(void) HOST_NO_INSTRUMENT;
+void host_user_call_end(int saved) HOST_NO_INSTRUMENT;
 void host_timer_check(void);
 void host_sched_reset(void);
 void host_thread_exit_current(void);

@@ -3,15 +3,33 @@
  *
  * One simulated CPU: every thread is a ucontext with its own stack, and a
  * scheduler context (the caller of host_sched_run) picks the next thread.
- * A thread gives the CPU up only inside kernel calls, so a run is fully
- * deterministic. When nothing is ready the scheduler plays the idle thread:
- * it advances the tick by one and fires the expired timers, as the tick
- * interrupt would.
+ * When nothing is ready the scheduler plays the idle thread: it advances the
+ * tick by one and fires the expired timers, as the tick interrupt would.
+ *
+ * Threads that block, yield or wake each other switch only inside kernel
+ * calls, so such a run is fully deterministic. A thread that keeps the CPU
+ * (it spins) gets a tick interrupt once threads have run HOST_SPIN_GRACE_MS
+ * without any of them blocking, and then one per millisecond it runs
+ * (SIGVTALRM from a CLOCK_MONOTONIC timer; ticks that come while the process
+ * does not run collapse into one): each advances the tick, fires timers and
+ * counts down the running thread's time slice, and at slice end an
+ * equal-priority ready thread takes over, as on RT-Thread. The tick
+ * interrupt is only taken where a real one could be — interrupts enabled,
+ * outside kernel code — and never inside libc: the kernel is compiled with
+ * -finstrument-functions, whose entry and exit hooks count the running
+ * thread's depth in kernel code, and the interrupted program counter must
+ * lie in the program's own text. A tick that arrives elsewhere is taken when
+ * the thread leaves the kernel (or enables interrupts from outside it).
  */
+#define _GNU_SOURCE
 #include <rthw.h>
 #include <rtthread.h>
+#include <link.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <ucontext.h>
 #include "host_internal.h"
 
@@ -24,6 +42,7 @@ struct host_thread
     char               *stack;
     size_t              stack_size;
     rt_base_t           irq_level;   /* interrupt mask depth while switched out */
+    int                 kdepth;      /* depth in kernel code while switched out */
     struct host_thread *next_dead;
 };
 
@@ -42,6 +61,69 @@ static rt_uint8_t irq_nest;
 static rt_base_t irq_level;
 
 static int timers_pending(void);
+static void take_tick(void);
+
+/* Milliseconds threads may run without any of them blocking (or the CPU
+ * idling) before tick interrupts start to come while they run, so that
+ * threads which block now and then see only the simulated tick of the idle
+ * loop, and run deterministically. */
+#define HOST_SPIN_GRACE_MS 100
+
+/* Depth of the running thread in kernel code (entry/exit hooks), interrupt
+ * state seen by the signal handlers, and the run's deadline. */
+static volatile int kdepth;
+static volatile int in_tick;
+static volatile int tick_pending;
+static volatile int spin_ms;
+static int run_active;
+static rt_tick_t run_stop_tick;
+static volatile int run_abort;
+static uintptr_t text_lo, text_hi;
+
+#define ABORT_DEADLINE 1
+#define ABORT_WALL_CLOCK 2
+
+/* ------------------------------------------------------------------ */
+/* kernel depth: -finstrument-functions hooks                          */
+
+HOST_NO_INSTRUMENT void __cyg_profile_func_enter(void *fn, void *site);
+HOST_NO_INSTRUMENT void __cyg_profile_func_exit(void *fn, void *site);
+
+HOST_NO_INSTRUMENT void __cyg_profile_func_enter(void *fn, void *site)
+{
+    (void)fn;
+    (void)site;
+    kdepth++;
+}
+
+/* Leaving the kernel is where a tick interrupt that came in kernel code (or
+ * while interrupts were masked) is taken. */
+HOST_NO_INSTRUMENT void __cyg_profile_func_exit(void *fn, void *site)
+{
+    (void)fn;
+    (void)site;
+    if (--kdepth == 0 && tick_pending && current != RT_NULL && irq_level == 0 &&
+        irq_nest == 0 && !in_tick)
+    {
+        tick_pending = 0;
+        take_tick();
+    }
+}
+
+/* Kernel code that calls back into test code (a thread's entry, a test
+ * case, a soft timer's callback) runs it at depth 0: preemptible. */
+HOST_NO_INSTRUMENT int host_user_call_begin(void)
+{
+    int saved = kdepth;
+
+    kdepth = 0;
+    return saved;
+}
+
+HOST_NO_INSTRUMENT void host_user_call_end(int saved)
+{
+    kdepth = saved;
+}
 
 #define STAT(t) ((t)->stat & RT_THREAD_STAT_MASK)
 #define IS_SUSPENDED(t) (((t)->stat & RT_THREAD_SUSPEND_MASK) != 0)
@@ -216,9 +298,25 @@ static void switch_to_scheduler(void)
     struct host_thread *h = self->host;
 
     switch_pending = 0;
+    if (STAT(self) != RT_THREAD_RUNNING && STAT(self) != RT_THREAD_READY)
+        spin_ms = 0;   /* it blocks (or ends): nobody is spinning */
     h->irq_level = irq_level;
+    h->kdepth = kdepth;
     swapcontext(&h->uc, &sched_uc);
     irq_level = h->irq_level;
+    kdepth = h->kdepth;
+}
+
+/* Ends the run for good from the running thread (deadline, wall clock): the
+ * thread is never switched back in; host_sched_reset drops it. */
+static void abort_run(int reason)
+{
+    struct host_thread *h = current->host;
+
+    run_abort = reason;
+    switch_pending = 0;
+    swapcontext(&h->uc, &sched_uc);
+    abort();
 }
 
 void rt_schedule(void)
@@ -299,12 +397,15 @@ void host_thread_exit_current(void)
     abort();   /* a closed thread is never switched back in */
 }
 
-static void thread_trampoline(unsigned int lo, unsigned int hi)
+/* Not instrumented: the thread's entry runs outside kernel code (depth 0). */
+HOST_NO_INSTRUMENT static void thread_trampoline(unsigned int lo, unsigned int hi)
 {
     struct rt_thread *t = (struct rt_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
 
     irq_level = 0;
+    kdepth = 0;
     ((void (*)(void *))t->entry)(t->parameter);
+    kdepth = 1;
     host_thread_exit_current();
 }
 
@@ -324,10 +425,19 @@ static void thread_timeout(void *parameter)
     rt_schedule();
 }
 
-/* Runs threads until none is ready and no timer is pending (returns 0), or
- * until the tick reaches stop_tick while idling (returns 1). */
+/* Has the tick reached the run's stop tick (or, after host_tick_set, passed it)? */
+static int deadline_reached(void)
+{
+    return (rt_tick_t)(run_stop_tick - tick) - 1 >= RT_TICK_MAX / 2;
+}
+
 int host_sched_run(rt_tick_t stop_tick)
 {
+    int depth = kdepth;
+
+    run_stop_tick = stop_tick;
+    run_active = 1;
+    spin_ms = 0;
     for (;;)
     {
         struct rt_thread *next = highest_ready();
@@ -335,24 +445,197 @@ int host_sched_run(rt_tick_t stop_tick)
 
         if (next == RT_NULL)
         {
+            spin_ms = 0;
             if (!timers_pending())
+            {
+                run_active = 0;
                 return 0;
-            if ((rt_tick_t)(stop_tick - tick) - 1 >= RT_TICK_MAX / 2)
-                return 1;   /* reached (or, after host_tick_set, passed) */
+            }
+            if (deadline_reached())
+            {
+                run_active = 0;
+                return 1;
+            }
             tick++;
             host_timer_check();
             continue;
         }
         rt_list_remove(&next->tlist);
         next->stat = RT_THREAD_RUNNING;
-        current = next;
         h = next->host;
+        current = next;
         swapcontext(&sched_uc, &h->uc);
         next = current;
         current = RT_NULL;
+        kdepth = depth;
+        if (run_abort)
+        {
+            int r = run_abort == ABORT_DEADLINE ? 1 : 2;
+
+            run_abort = 0;
+            run_active = 0;
+            tick_pending = 0;
+            return r;
+        }
         if (STAT(next) == RT_THREAD_CLOSE)
             reap(next);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* the tick interrupt of running threads                               */
+
+/* One tick interrupt's work, in interrupt context: the tick, the running
+ * thread's time slice (at its end the thread yields, as RT-Thread's
+ * rt_sched_tick_increase does), the timers. A switch it asks for happens on
+ * the way out of the interrupt. */
+static void tick_isr_body(void)
+{
+    tick++;
+    if (current != RT_NULL && STAT(current) == RT_THREAD_RUNNING)
+    {
+        if (current->remaining_tick > 1)
+            current->remaining_tick--;
+        else
+        {
+            current->remaining_tick = current->init_tick;
+            current->stat |= RT_THREAD_STAT_YIELD;
+            rt_schedule();   /* in interrupt context: only marks the switch */
+        }
+    }
+    host_timer_check();
+}
+
+/* A tick interrupt taken by the running thread at a point where a real one
+ * could come: interrupts enabled, outside kernel code. */
+static void take_tick(void)
+{
+    in_tick = 1;
+    irq_nest++;
+    tick_isr_body();
+    irq_nest--;
+    in_tick = 0;
+    if (run_active && deadline_reached())
+        abort_run(ABORT_DEADLINE);
+    if (switch_pending && critical_nest == 0)
+        rt_schedule();
+}
+
+/* Is the interrupted instruction in the program's own text (not in libc,
+ * the dynamic loader or the vDSO, which must not be preempted)? */
+HOST_NO_INSTRUMENT static int pc_in_program(void *ucontext)
+{
+    ucontext_t *uc = ucontext;
+    uintptr_t pc;
+
+#if defined(__x86_64__)
+    pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+    pc = (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+    pc = (uintptr_t)uc->uc_mcontext.pc;
+#else
+    (void)uc;
+    return 0;   /* unknown host: never preempted, the wall clock still ends a spin */
+#endif
+    return pc >= text_lo && pc < text_hi;
+}
+
+/* Safe point for the running thread to be interrupted or abandoned. */
+HOST_NO_INSTRUMENT static int in_test_code(void *ucontext)
+{
+    return current != RT_NULL && kdepth == 0 && !in_tick && pc_in_program(ucontext);
+}
+
+HOST_NO_INSTRUMENT static void on_vtalrm(int sig, siginfo_t *info, void *ucontext)
+{
+    (void)sig;
+    (void)info;
+    if (current == RT_NULL || !run_active)
+        return;
+    if (spin_ms <= HOST_SPIN_GRACE_MS)
+    {
+        spin_ms++;
+        return;
+    }
+    tick_pending = 1;
+    if (irq_level == 0 && irq_nest == 0 && in_test_code(ucontext))
+    {
+        tick_pending = 0;
+        take_tick();
+    }
+}
+
+/* Not instrumented: its own entry would count as kernel code. */
+HOST_NO_INSTRUMENT int host_sched_abandon(void *ucontext)
+{
+    if (!run_active || !in_test_code(ucontext))
+        return 0;
+    abort_run(ABORT_WALL_CLOCK);
+    return 1;
+}
+
+/* The executable segments of the program itself (the first object). */
+static int find_text(struct dl_phdr_info *info, size_t size, void *data)
+{
+    int i;
+
+    (void)size;
+    (void)data;
+    for (i = 0; i < info->dlpi_phnum; i++)
+    {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X))
+        {
+            uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+
+            if (text_hi == 0 || lo < text_lo)
+                text_lo = lo;
+            if (hi > text_hi)
+                text_hi = hi;
+        }
+    }
+    return 1;   /* only the first object: the program */
+}
+
+/* The tick source: a CLOCK_MONOTONIC timer (high resolution, unlike the
+ * CPU-time clocks, which the OS only checks at its own tick) that raises
+ * SIGVTALRM every RT-Thread tick; signals that come while the process is not
+ * running collapse into one. */
+static timer_t tick_timer;
+static int tick_timer_made;
+
+void host_sched_start(void)
+{
+    struct sigaction sa;
+    struct sigevent ev;
+    struct itimerspec it;
+
+    dl_iterate_phdr(find_text, RT_NULL);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_vtalrm;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGVTALRM, &sa, RT_NULL);
+    memset(&ev, 0, sizeof(ev));
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGVTALRM;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) != 0)
+        return;   /* no preemption: the wall-clock limit still ends a spin */
+    tick_timer_made = 1;
+    memset(&it, 0, sizeof(it));
+    it.it_interval.tv_nsec = 1000000000L / RT_TICK_PER_SECOND;
+    it.it_value = it.it_interval;
+    timer_settime(tick_timer, 0, &it, RT_NULL);
+}
+
+void host_sched_stop(void)
+{
+    if (tick_timer_made)
+        timer_delete(tick_timer);
+    tick_timer_made = 0;
+    signal(SIGVTALRM, SIG_IGN);
 }
 
 /* ------------------------------------------------------------------ */
@@ -544,6 +827,7 @@ rt_err_t rt_thread_yield(void)
 {
     if (current == RT_NULL)
         return RT_EOK;
+    current->remaining_tick = current->init_tick;   /* a new slice, as RT-Thread's */
     current->stat |= RT_THREAD_STAT_YIELD;
     rt_schedule();
     current->stat &= ~RT_THREAD_STAT_YIELD;
@@ -982,7 +1266,12 @@ static void timer_list_check(rt_list_t *list)
         rt_list_init(&running);
         rt_list_insert_after(&running, &t->row[0]);
         rt_hw_interrupt_enable(level);
-        t->timeout_func(t->parameter);
+        {
+            int depth = host_user_call_begin();
+
+            t->timeout_func(t->parameter);
+            host_user_call_end(depth);
+        }
         level = rt_hw_interrupt_disable();
         timer_after_callback(t, &running);
     }
@@ -1009,7 +1298,12 @@ static int run_held(struct held_expiry *e)
     if (e->cancelled)
         return 0;
     e->cancelled = 1;
-    e->func(e->parameter);
+    {
+        int depth = host_user_call_begin();
+
+        e->func(e->parameter);
+        host_user_call_end(depth);
+    }
     timer_after_callback(e->timer, &e->running);
     return 1;
 }
@@ -1043,8 +1337,7 @@ void host_tick_advance(rt_tick_t ticks)
     while (ticks-- > 0)
     {
         rt_interrupt_enter();
-        tick++;
-        host_timer_check();
+        tick_isr_body();
         rt_interrupt_leave();
     }
 }
@@ -1168,5 +1461,7 @@ void host_sched_reset(void)
     irq_nest = 0;
     irq_level = 0;
     switch_pending = 0;
+    tick_pending = 0;
+    spin_ms = 0;
     timer_thread_start();
 }

@@ -285,6 +285,58 @@ static void test_deferred_timeout_second_dequeue(void)
     rt_sem_detach(&dsem);
 }
 
+/*
+ * Time slicing: two threads of equal priority that never block share the CPU
+ * (each thread's time slice, here 2 ticks). Neither can finish before it has
+ * seen the other run three times in between; the last to finish wakes the
+ * test thread.
+ */
+static volatile unsigned long spin_count[2];
+static volatile int spin_seen[2], spin_done[2];
+static struct rt_semaphore spin_sem;
+
+static void spinner(void *p)
+{
+    int me = (int)(rt_ubase_t)p, other = 1 - me;
+    unsigned long last = spin_count[other];
+
+    while (spin_seen[me] < 3 && !spin_done[other])
+    {
+        spin_count[me]++;
+        if (spin_count[other] != last)
+        {
+            last = spin_count[other];
+            spin_seen[me]++;
+        }
+    }
+    spin_done[me] = 1;
+    if (spin_done[other])
+        rt_sem_release(&spin_sem);
+}
+
+static void test_time_slicing(void)
+{
+    rt_thread_t a, b;
+    rt_tick_t t0 = rt_tick_get();
+
+    rt_sem_init(&spin_sem, "kspin", 0, RT_IPC_FLAG_FIFO);
+    spin_count[0] = spin_count[1] = 0;
+    spin_seen[0] = spin_seen[1] = 0;
+    spin_done[0] = spin_done[1] = 0;
+    a = rt_thread_create("kspa", spinner, (void *)0, 1024, UTEST_THR_PRIORITY + 1, 2);
+    b = rt_thread_create("kspb", spinner, (void *)1, 1024, UTEST_THR_PRIORITY + 1, 2);
+    uassert_not_null(a);
+    uassert_not_null(b);
+    rt_thread_startup(a);
+    rt_thread_startup(b);
+    uassert_int_equal(rt_sem_take(&spin_sem, 5000), RT_EOK);
+    uassert_true(spin_done[0] && spin_done[1]);
+    uassert_true(spin_count[0] > 0 && spin_count[1] > 0);
+    uassert_true(spin_seen[0] + spin_seen[1] >= 5);
+    uassert_true(rt_tick_get() - t0 >= 2 * 2);
+    rt_sem_detach(&spin_sem);
+}
+
 static void test_interrupt_context(void)
 {
     rt_thread_t t = spawn('i', UTEST_THR_PRIORITY - 1, mark_entry);
@@ -426,6 +478,7 @@ static void testcase(void)
     UTEST_UNIT_RUN(test_semaphore);
     UTEST_UNIT_RUN(test_deferred_timeout);
     UTEST_UNIT_RUN(test_deferred_timeout_second_dequeue);
+    UTEST_UNIT_RUN(test_time_slicing);
     UTEST_UNIT_RUN(test_interrupt_context);
     UTEST_UNIT_RUN(test_objects_and_heap);
     UTEST_UNIT_RUN(test_heap_errno_and_poison);
