@@ -71,6 +71,7 @@ fn main() {
     }
 
     let expected = here.join("sample/memp_sample.expected");
+    let expected_lp64 = here.join("sample/memp_sample.expected.lp64");
     let mut build = cc::Build::new();
     build
         .include(here.join("kernel/include"))
@@ -79,6 +80,10 @@ fn main() {
         .define(
             "RTT_SAMPLE_EXPECTED",
             format!("\"{}\"", expected.display()).as_str(),
+        )
+        .define(
+            "RTT_SAMPLE_EXPECTED_LP64",
+            format!("\"{}\"", expected_lp64.display()).as_str(),
         )
         .flag("-std=gnu11")
         .warnings(true)

@@ -66,6 +66,8 @@ stage host-32bit cargo test --target i686-unknown-linux-gnu
 check host-runner scripts/check_host_runner.sh
 # The pool logic's tests on 64-bit too.
 stage unit-64bit cargo test -p rtt-mempool --lib
+# The C suite and memp_sample on a 64-bit host kernel (8-byte pointers, long rt_base_t).
+stage host-64bit cargo test -p rtt-mempool-host-tests --target x86_64-unknown-linux-gnu
 # The C suite again with other RT_ALIGN_SIZE values (only the library and the suite are
 # rebuilt for each: the build scripts watch RTT_HOST_ALIGN_SIZE).
 for align in 4 16; do
