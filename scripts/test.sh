@@ -68,6 +68,10 @@ check host-runner scripts/check_host_runner.sh
 stage unit-64bit cargo test -p rtt-mempool --lib
 # The C suite and memp_sample on a 64-bit host kernel (8-byte pointers, long rt_base_t).
 stage host-64bit cargo test -p rtt-mempool-host-tests --target x86_64-unknown-linux-gnu
+# The same suite under AddressSanitizer (Rust and C; nightly, else SKIPPED) and under
+# UndefinedBehaviorSanitizer (C), on x86_64, each in its own target directory.
+stage host-asan scripts/sanitize.sh asan
+stage host-ubsan scripts/sanitize.sh ubsan
 # The C suite again with other RT_ALIGN_SIZE values (only the library and the suite are
 # rebuilt for each: the build scripts watch RTT_HOST_ALIGN_SIZE).
 for align in 4 16; do

@@ -36,6 +36,41 @@
 /* Thread stacks are host stacks: libc, printf and the library need room. */
 #define HOST_STACK_MIN (64 * 1024)
 
+/*
+ * AddressSanitizer must be told about every switch between the ucontext
+ * stacks (fibers), or it takes the new stack for an overflow of the old one
+ * and reports false positives. start: we leave the running stack for the
+ * one at [bottom, bottom + size) (saving the old stack's fake frames, or
+ * dropping them when the old stack is never resumed: NULL); finish: we run
+ * on the new stack (and learn which one we came from).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOST_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOST_FIBERS 1
+#endif
+#endif
+
+#ifdef HOST_FIBERS
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old);
+#define FIBER_START(save, bottom, size) __sanitizer_start_switch_fiber((save), (bottom), (size))
+#define FIBER_FINISH(save, bottom_old, size_old) \
+    __sanitizer_finish_switch_fiber((save), (bottom_old), (size_old))
+#else
+#define FIBER_START(save, bottom, size) ((void)0)
+#define FIBER_FINISH(save, bottom_old, size_old) ((void)0)
+#endif
+
+#ifdef HOST_FIBERS
+void __lsan_ignore_object(const void *p);
+#define LSAN_IGNORE(p) do { if ((p) != RT_NULL) __lsan_ignore_object(p); } while (0)
+#else
+#define LSAN_IGNORE(p) ((void)0)
+#endif
+
 struct host_thread
 {
     ucontext_t          uc;
@@ -43,8 +78,16 @@ struct host_thread
     size_t              stack_size;
     rt_base_t           irq_level;   /* interrupt mask depth while switched out */
     int                 kdepth;      /* depth in kernel code while switched out */
+    void               *fake_stack;  /* AddressSanitizer's, while switched out */
     struct host_thread *next_dead;
 };
+
+#ifdef HOST_FIBERS
+/* The scheduler's own stack (the caller's), learnt when a thread first runs. */
+static const void *sched_stack;
+static size_t sched_stack_size;
+static void *sched_fake_stack;
+#endif
 
 /* Stacks of ended threads, freed between test cases: a test may leave
  * objects registered that live on a stack (see host_sched_reset). */
@@ -302,7 +345,11 @@ static void switch_to_scheduler(void)
         spin_ms = 0;   /* it blocks (or ends): nobody is spinning */
     h->irq_level = irq_level;
     h->kdepth = kdepth;
+    /* a closed thread's stack is never resumed */
+    FIBER_START(STAT(self) == RT_THREAD_CLOSE ? RT_NULL : &h->fake_stack, sched_stack,
+                sched_stack_size);
     swapcontext(&h->uc, &sched_uc);
+    FIBER_FINISH(h->fake_stack, RT_NULL, RT_NULL);
     irq_level = h->irq_level;
     kdepth = h->kdepth;
 }
@@ -315,6 +362,7 @@ static void abort_run(int reason)
 
     run_abort = reason;
     switch_pending = 0;
+    FIBER_START(RT_NULL, sched_stack, sched_stack_size);
     swapcontext(&h->uc, &sched_uc);
     abort();
 }
@@ -402,6 +450,7 @@ HOST_NO_INSTRUMENT static void thread_trampoline(unsigned int lo, unsigned int h
 {
     struct rt_thread *t = (struct rt_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
 
+    FIBER_FINISH(RT_NULL, &sched_stack, &sched_stack_size);
     irq_level = 0;
     kdepth = 0;
     ((void (*)(void *))t->entry)(t->parameter);
@@ -464,7 +513,9 @@ int host_sched_run(rt_tick_t stop_tick)
         next->stat = RT_THREAD_RUNNING;
         h = next->host;
         current = next;
+        FIBER_START(&sched_fake_stack, h->stack, h->stack_size);
         swapcontext(&sched_uc, &h->uc);
+        FIBER_FINISH(sched_fake_stack, RT_NULL, RT_NULL);
         next = current;
         current = RT_NULL;
         kdepth = depth;
@@ -1445,6 +1496,14 @@ void host_sched_reset(void)
         rt_list_remove(&t->thread_timer.parent.list);
         t->timer_set = 0;
         bury_host(t);
+        /* A thread the case left alive (or that was abandoned) is not freed:
+         * a test may still hold its pointer. Under LeakSanitizer that memory
+         * is known to stay. */
+        if (!rt_object_is_systemobject(&t->parent))
+        {
+            LSAN_IGNORE(t);
+            LSAN_IGNORE(t->stack_addr);
+        }
     }
     while (graveyard)
     {
