@@ -1,11 +1,19 @@
-//! Compiles the host test kernel, the C test suite and the sample into one static archive,
+//! Compiles the host test kernel, the C test suite and the sample into two static archives,
 //! linked whole so that the `UtestTcTab` and `FSymTab` sections (test cases and msh commands,
 //! found only through the linker's `__start_`/`__stop_` symbols) are kept.
 
 use std::env;
 use std::path::{Path, PathBuf};
 
-const LIB: &str = "rtt_host_kernel";
+/// The host kernel, compiled with `-finstrument-functions`: its entry and exit hooks tell the
+/// simulated tick interrupt when the running thread is inside kernel (or libc) code, where it
+/// must not be preempted.
+const KERNEL_LIB: &str = "rtt_host_kernel";
+/// The test suite, the sample and the kernel's self-test: preemptible wherever interrupts are
+/// enabled, as on a real CPU.
+const SUITE_LIB: &str = "rtt_host_suite";
+/// Kernel sources that are test code.
+const KERNEL_TESTS: &[&str] = &["selftest.c", "selftest_fails.c"];
 
 fn c_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -41,7 +49,15 @@ fn main() {
         println!("cargo:rerun-if-changed={}", here.join(dir).display());
     }
 
-    let mut sources = c_files(&here.join("kernel/src"));
+    let (kernel_tests, kernel_sources): (Vec<PathBuf>, Vec<PathBuf>) =
+        c_files(&here.join("kernel/src"))
+            .into_iter()
+            .partition(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| KERNEL_TESTS.contains(&n))
+            });
+    let mut sources = kernel_tests;
     sources.extend(c_files(&here.join("tests")));
     sources.push(here.join("sample/memp_sample.c"));
     if let Some(extra) = env::var_os("EXTRA_TESTS").filter(|v| !v.is_empty()) {
@@ -60,15 +76,19 @@ fn main() {
     }
 
     let expected = here.join("sample/memp_sample.expected");
+    let expected_lp64 = here.join("sample/memp_sample.expected.lp64");
     let mut build = cc::Build::new();
     build
-        .files(&sources)
         .include(here.join("kernel/include"))
         .include(repo.join("include"))
         .define("RTT_HOST_KERNEL", None)
         .define(
             "RTT_SAMPLE_EXPECTED",
             format!("\"{}\"", expected.display()).as_str(),
+        )
+        .define(
+            "RTT_SAMPLE_EXPECTED_LP64",
+            format!("\"{}\"", expected_lp64.display()).as_str(),
         )
         .flag("-std=gnu11")
         .warnings(true)
@@ -87,16 +107,21 @@ fn main() {
         build.define("RTT_MEMPOOL_PARANOID_CHECKS", None);
     }
     let kernel_mempool = kernel_mempool_source();
+    let mut kernel = build.clone();
+    kernel.files(&kernel_sources).flag("-finstrument-functions");
+    kernel.compile(KERNEL_LIB);
     if kernel_mempool.is_some() {
         build.define("RTT_HOST_KERNEL_MEMPOOL", None);
     }
-    build.compile(LIB);
+    build.files(&sources).compile(SUITE_LIB);
     if let Some(source) = kernel_mempool {
         compile_kernel_mempool(&here, &repo, &source);
     }
 
     println!("cargo:rustc-link-search=native={}", out.display());
-    println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={LIB}");
+    for lib in [KERNEL_LIB, SUITE_LIB] {
+        println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={lib}");
+    }
     // The sections are reached only through __start_/__stop_ symbols; lld (and GNU ld with
     // -z start-stop-gc) would otherwise drop them under --gc-sections.
     println!("cargo:rustc-link-arg=-Wl,-z,nostart-stop-gc");
@@ -140,6 +165,8 @@ fn compile_kernel_mempool(here: &Path, repo: &Path, source: &Path) {
         .include(repo.join("include"))
         .define("RTT_HOST_KERNEL", None)
         .flag("-std=gnu11")
+        // Kernel code, as the host kernel's own: the tick interrupt is not taken inside it.
+        .flag("-finstrument-functions")
         .cargo_metadata(false);
     for name in [
         "init",

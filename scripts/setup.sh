@@ -4,7 +4,11 @@
 set -euo pipefail
 want=${1:-host}
 
-debs=(libclang-dev gcc-multilib gcc-arm-none-eabi libnewlib-arm-none-eabi)
+# The 32-bit host bed needs the i386 C library and 32-bit libgcc; not gcc-multilib, which only
+# adds the /usr/include/asm symlink (.cargo/config.toml searches those headers itself) and
+# conflicts with Debian's cross compilers such as gcc-aarch64-linux-gnu.
+gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
+debs=(libclang-dev libc6-dev-i386 "lib32gcc-${gcc_major:-12}-dev" gcc-arm-none-eabi libnewlib-arm-none-eabi)
 if [ "$want" = qemu ]; then
     debs+=(qemu-system-arm scons python3)
 fi

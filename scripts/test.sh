@@ -62,8 +62,16 @@ check doc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p rtt-mempool --ta
 check versions python3 scripts/check_package.py
 # The Rust unit and property tests, the C suite on the host kernel and memp_sample (32-bit).
 stage host-32bit cargo test --target i686-unknown-linux-gnu
+# A test case that spins fails alone (time slice ticks, wall-clock limit) and the runner goes on.
+check host-runner scripts/check_host_runner.sh
 # The pool logic's tests on 64-bit too.
 stage unit-64bit cargo test -p rtt-mempool --lib
+# The C suite and memp_sample on a 64-bit host kernel (8-byte pointers, long rt_base_t).
+stage host-64bit cargo test -p rtt-mempool-host-tests --target x86_64-unknown-linux-gnu
+# The same suite under AddressSanitizer (Rust and C; nightly, else SKIPPED) and under
+# UndefinedBehaviorSanitizer (C), on x86_64, each in its own target directory.
+stage host-asan scripts/sanitize.sh asan
+stage host-ubsan scripts/sanitize.sh ubsan
 # The C suite again with other RT_ALIGN_SIZE values (only the library and the suite are
 # rebuilt for each: the build scripts watch RTT_HOST_ALIGN_SIZE).
 for align in 4 16; do

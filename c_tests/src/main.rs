@@ -2,7 +2,8 @@
 //!
 //! Everything happens in C (`c_tests/kernel/src/runner.c`); this binary only links the C
 //! archive built by `build.rs` with the `rtt_mempool` library and hands over the arguments.
-//! An argument that does not start with `-` selects the test cases whose name contains it.
+//! An argument that does not start with `-` selects the test cases whose name contains it; a
+//! filter that selects nothing fails (`no test case matches '<filter>'`, exit status 1).
 
 use std::ffi::{c_char, c_int, CString};
 

@@ -149,11 +149,16 @@ static void test_double_free_of_all(void)
 
 static void test_pointer_into_block(void)
 {
-    rt_uint8_t *b;
+    rt_uint8_t *first, *b;
 
     TC_REQUIRE(mf_setup());
+    /* b is the pool's second block, so that every pointer freed below has a readable word in
+     * front of it inside the pool's region (rt_mp_free reads that word): b's own header
+     * follows the last data word of the first block, not memory in front of the region. */
+    first = (rt_uint8_t *)rt_mp_alloc(&mf_mp, 0);
     b = (rt_uint8_t *)rt_mp_alloc(&mf_mp, 0);
-    TC_REQUIRE(b != RT_NULL);
+    TC_REQUIRE(first != RT_NULL && b != RT_NULL);
+    TC_REQUIRE(b == first + TC_SLOT(MF_BS));
 
     /* the word in front of b + 8 is user data: make it look like a header */
     *(void **)b = &mf_mp;
@@ -162,12 +167,15 @@ static void test_pointer_into_block(void)
     mf_refused(b + 8 + sizeof(void *));
     mf_refused(b + 1);
     mf_refused(b + MF_BS - 1);
-    /* the header itself is no block either */
+    /* the header itself is no block either, even when the word in front of it (the first
+     * block's last data word) holds the pool's address */
+    *(void **)(b - 2 * sizeof(void *)) = &mf_mp;
     mf_refused(b - sizeof(void *));
 
-    /* the block itself is still out and can be freed normally */
-    uassert_int_equal(mf_mp.block_free_count, mf_n - 1);
+    /* both blocks are still out and can be freed normally */
+    uassert_int_equal(mf_mp.block_free_count, mf_n - 2);
     rt_mp_free(b);
+    rt_mp_free(first);
     uassert_int_equal(mf_mp.block_free_count, mf_n);
     uassert_true(mf_drain_is_sound(0));
     mf_reset();

@@ -3,8 +3,9 @@
  *
  * Names, values and the layout of every structure the library sees
  * (rt_object, rt_list_node, rt_spinlock, rt_mempool, rt_object_information)
- * follow RT-Thread 5.x for a single-CPU build with RT_USING_DEBUG, so code
- * compiled against these headers is ABI-compatible with the real kernel.
+ * follow RT-Thread 5.x for a single-CPU build with RT_USING_DEBUG, on 32-bit
+ * (i686) and 64-bit (x86-64) hosts alike, so code compiled against these
+ * headers is ABI-compatible with the real kernel of the same word size.
  * rt_thread and rt_timer have host layouts: only the members named here are
  * part of the contract.
  */
@@ -19,21 +20,29 @@
 extern "C" {
 #endif
 
-/* --- basic types (32-bit data model of RT-Thread without libc types) --- */
+/* --- basic types (RT-Thread's own, without libc types): on a 64-bit CPU
+ * (ARCH_CPU_64BIT, which RT-Thread defines for x86-64) the 64-bit types are
+ * long, and rt_base_t / rt_ubase_t, and so rt_size_t and rt_err_t, are
+ * 64-bit longs; on a 32-bit CPU they are 32-bit ints --- */
+#if (defined(__x86_64__) || defined(__LP64__)) && !defined(ARCH_CPU_64BIT)
+#define ARCH_CPU_64BIT
+#endif
+
 typedef int                 rt_bool_t;
 typedef signed char         rt_int8_t;
 typedef signed short        rt_int16_t;
 typedef signed int          rt_int32_t;
-typedef signed long long    rt_int64_t;
 typedef unsigned char       rt_uint8_t;
 typedef unsigned short      rt_uint16_t;
 typedef unsigned int        rt_uint32_t;
-typedef unsigned long long  rt_uint64_t;
-
-#if defined(__x86_64__) || defined(__LP64__)
+#ifdef ARCH_CPU_64BIT
+typedef signed long         rt_int64_t;
+typedef unsigned long       rt_uint64_t;
 typedef rt_int64_t          rt_base_t;
 typedef rt_uint64_t         rt_ubase_t;
 #else
+typedef signed long long    rt_int64_t;
+typedef unsigned long long  rt_uint64_t;
 typedef rt_int32_t          rt_base_t;
 typedef rt_uint32_t         rt_ubase_t;
 #endif

@@ -1,6 +1,7 @@
 /* Heap, small libc, console and assertions of the host kernel. */
 #include <rthw.h>
 #include <rtthread.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,10 +35,41 @@ static int heap_grant(void)
     return 1;
 }
 
+/*
+ * What RT-Thread 5.3's heap lock does to the caller. rt_malloc, rt_realloc and
+ * rt_free (not rt_free(RT_NULL), which returns first) lock the heap; in the
+ * configuration the suite runs under on the real kernel (qemu-vexpress-a9:
+ * RT_USING_MUTEX, the small-memory heap, no RT_USING_HEAP_ISR) that lock is a
+ * mutex taken from thread context only, and taking it first checks that the
+ * scheduler is available (RT_DEBUGING_CONTEXT: it asserts with the scheduler
+ * locked or in an interrupt) and then resets the thread's error to RT_EOK.
+ * So after any of these calls from a thread, rt_get_errno() is RT_EOK,
+ * whatever the allocation's outcome. Outside threads nothing happens.
+ */
+static void heap_lock(void)
+{
+    rt_thread_t self = rt_thread_self();
+
+    if (self == RT_NULL)
+        return;
+    RT_DEBUG_SCHEDULER_AVAILABLE(RT_TRUE);
+    self->error = RT_EOK;
+}
+
+/* Freed memory is overwritten first, so that a use after free (of a deleted
+ * pool, say) reads HOST_HEAP_POISON bytes instead of the old contents even
+ * without AddressSanitizer. */
+static void poison_and_free(void *ptr)
+{
+    memset(ptr, HOST_HEAP_POISON, malloc_usable_size(ptr));
+    free(ptr);
+}
+
 void *rt_malloc(rt_size_t size)
 {
     void *p;
 
+    heap_lock();
     if (size == 0 || !heap_grant())
         return RT_NULL;
     p = malloc(size);
@@ -50,12 +82,21 @@ void rt_free(void *ptr)
 {
     if (ptr == RT_NULL)
         return;
+    heap_lock();
+    host_heap_release(ptr);
+}
+
+void host_heap_release(void *ptr)
+{
+    if (ptr == RT_NULL)
+        return;
     live_blocks--;
-    free(ptr);
+    poison_and_free(ptr);
 }
 
 void *rt_realloc(void *ptr, rt_size_t newsize)
 {
+    size_t old;
     void *p;
 
     if (ptr == RT_NULL)
@@ -65,9 +106,16 @@ void *rt_realloc(void *ptr, rt_size_t newsize)
         rt_free(ptr);
         return RT_NULL;
     }
+    heap_lock();
     if (!heap_grant())
         return RT_NULL;
-    p = realloc(ptr, newsize);
+    /* always moves, so the old block is poisoned like any freed one */
+    p = malloc(newsize);
+    if (p == RT_NULL)
+        return RT_NULL;
+    old = malloc_usable_size(ptr);
+    memcpy(p, ptr, old < newsize ? old : newsize);
+    poison_and_free(ptr);
     return p;
 }
 
@@ -87,6 +135,7 @@ void *rt_malloc_align(rt_size_t size, rt_size_t align)
 {
     void *p;
 
+    heap_lock();   /* RT-Thread's rt_malloc_align allocates with rt_malloc */
     if (size == 0 || !heap_grant())
         return RT_NULL;
     if (align < sizeof(void *))

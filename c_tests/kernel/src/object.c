@@ -1,8 +1,37 @@
 /* Kernel object containers, one per class the host kernel provides. */
 #include <rthw.h>
 #include <rtthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "host_internal.h"
+
+/*
+ * The layout RT-Thread 5.3's headers give the structures the library reads
+ * (single CPU, RT_USING_DEBUG), on 32- and 64-bit hosts alike: P is the
+ * pointer size, rt_base_t / rt_ubase_t / rt_size_t are P bytes (long).
+ */
+#define P sizeof(void *)
+_Static_assert(sizeof(rt_base_t) == P && sizeof(rt_ubase_t) == P && sizeof(rt_size_t) == P,
+               "rt_base_t, rt_ubase_t and rt_size_t are pointer-sized");
+_Static_assert(sizeof(rt_base_t) == sizeof(long), "rt_base_t is long-sized");
+_Static_assert(sizeof(rt_err_t) == P && sizeof(rt_tick_t) == 4, "rt_err_t and rt_tick_t");
+_Static_assert(offsetof(struct rt_object, list) == RT_ALIGN(RT_NAME_MAX + 2, P),
+               "struct rt_object: name, type, flag, then the list node");
+_Static_assert(sizeof(struct rt_object) == RT_ALIGN(RT_NAME_MAX + 2, P) + 2 * P,
+               "struct rt_object size");
+_Static_assert(sizeof(struct rt_spinlock) == 2 * P, "struct rt_spinlock: critical_level, lock");
+_Static_assert(offsetof(struct rt_mempool, start_address) == sizeof(struct rt_object) &&
+               offsetof(struct rt_mempool, block_list) == sizeof(struct rt_object) + 3 * P &&
+               offsetof(struct rt_mempool, suspend_thread) == sizeof(struct rt_object) + 6 * P &&
+               offsetof(struct rt_mempool, spinlock) == sizeof(struct rt_object) + 8 * P &&
+               sizeof(struct rt_mempool) == sizeof(struct rt_object) + 10 * P,
+               "struct rt_mempool layout");
+_Static_assert(offsetof(struct rt_object_information, object_list) == P &&
+               offsetof(struct rt_object_information, object_size) == 3 * P &&
+               offsetof(struct rt_object_information, spinlock) == 4 * P &&
+               sizeof(struct rt_object_information) == 6 * P,
+               "struct rt_object_information layout");
+#undef P
 
 #define CLASS(i, t, sz) { t, RT_LIST_OBJECT_INIT(containers[i].object_list), sz, RT_SPINLOCK_INIT }
 
@@ -138,6 +167,14 @@ void rt_object_delete(rt_object_t object)
     RT_ASSERT(!(object->type & RT_Object_Class_Static));
     unlink_object(object);
     rt_free(object);
+}
+
+void host_object_delete_quietly(rt_object_t object)
+{
+    RT_ASSERT(object != RT_NULL);
+    RT_ASSERT(!(object->type & RT_Object_Class_Static));
+    unlink_object(object);
+    host_heap_release(object);
 }
 
 rt_bool_t rt_object_is_systemobject(rt_object_t object)

@@ -3,20 +3,73 @@
  *
  * One simulated CPU: every thread is a ucontext with its own stack, and a
  * scheduler context (the caller of host_sched_run) picks the next thread.
- * A thread gives the CPU up only inside kernel calls, so a run is fully
- * deterministic. When nothing is ready the scheduler plays the idle thread:
- * it advances the tick by one and fires the expired timers, as the tick
- * interrupt would.
+ * When nothing is ready the scheduler plays the idle thread: it advances the
+ * tick by one and fires the expired timers, as the tick interrupt would.
+ *
+ * Threads that block, yield or wake each other switch only inside kernel
+ * calls, so such a run is fully deterministic. A thread that keeps the CPU
+ * (it spins) gets a tick interrupt once threads have run HOST_SPIN_GRACE_MS
+ * without any of them blocking, and then one per millisecond it runs
+ * (SIGVTALRM from a CLOCK_MONOTONIC timer; ticks that come while the process
+ * does not run collapse into one): each advances the tick, fires timers and
+ * counts down the running thread's time slice, and at slice end an
+ * equal-priority ready thread takes over, as on RT-Thread. The tick
+ * interrupt is only taken where a real one could be — interrupts enabled,
+ * outside kernel code — and never inside libc: the kernel is compiled with
+ * -finstrument-functions, whose entry and exit hooks count the running
+ * thread's depth in kernel code, and the interrupted program counter must
+ * lie in the program's own text. A tick that arrives elsewhere is taken when
+ * the thread leaves the kernel (or enables interrupts from outside it).
  */
+#define _GNU_SOURCE
 #include <rthw.h>
 #include <rtthread.h>
+#include <link.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <ucontext.h>
 #include "host_internal.h"
 
 /* Thread stacks are host stacks: libc, printf and the library need room. */
 #define HOST_STACK_MIN (64 * 1024)
+
+/*
+ * AddressSanitizer must be told about every switch between the ucontext
+ * stacks (fibers), or it takes the new stack for an overflow of the old one
+ * and reports false positives. start: we leave the running stack for the
+ * one at [bottom, bottom + size) (saving the old stack's fake frames, or
+ * dropping them when the old stack is never resumed: NULL); finish: we run
+ * on the new stack (and learn which one we came from).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define HOST_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOST_FIBERS 1
+#endif
+#endif
+
+#ifdef HOST_FIBERS
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old);
+#define FIBER_START(save, bottom, size) __sanitizer_start_switch_fiber((save), (bottom), (size))
+#define FIBER_FINISH(save, bottom_old, size_old) \
+    __sanitizer_finish_switch_fiber((save), (bottom_old), (size_old))
+#else
+#define FIBER_START(save, bottom, size) ((void)0)
+#define FIBER_FINISH(save, bottom_old, size_old) ((void)0)
+#endif
+
+#ifdef HOST_FIBERS
+void __lsan_ignore_object(const void *p);
+#define LSAN_IGNORE(p) do { if ((p) != RT_NULL) __lsan_ignore_object(p); } while (0)
+#else
+#define LSAN_IGNORE(p) ((void)0)
+#endif
 
 struct host_thread
 {
@@ -24,8 +77,17 @@ struct host_thread
     char               *stack;
     size_t              stack_size;
     rt_base_t           irq_level;   /* interrupt mask depth while switched out */
+    int                 kdepth;      /* depth in kernel code while switched out */
+    void               *fake_stack;  /* AddressSanitizer's, while switched out */
     struct host_thread *next_dead;
 };
+
+#ifdef HOST_FIBERS
+/* The scheduler's own stack (the caller's), learnt when a thread first runs. */
+static const void *sched_stack;
+static size_t sched_stack_size;
+static void *sched_fake_stack;
+#endif
 
 /* Stacks of ended threads, freed between test cases: a test may leave
  * objects registered that live on a stack (see host_sched_reset). */
@@ -40,6 +102,71 @@ static rt_base_t critical_nest;
 static int switch_pending;
 static rt_uint8_t irq_nest;
 static rt_base_t irq_level;
+
+static int timers_pending(void);
+static void take_tick(void);
+
+/* Milliseconds threads may run without any of them blocking (or the CPU
+ * idling) before tick interrupts start to come while they run, so that
+ * threads which block now and then see only the simulated tick of the idle
+ * loop, and run deterministically. */
+#define HOST_SPIN_GRACE_MS 100
+
+/* Depth of the running thread in kernel code (entry/exit hooks), interrupt
+ * state seen by the signal handlers, and the run's deadline. */
+static volatile int kdepth;
+static volatile int in_tick;
+static volatile int tick_pending;
+static volatile int spin_ms;
+static int run_active;
+static rt_tick_t run_stop_tick;
+static volatile int run_abort;
+static uintptr_t text_lo, text_hi;
+
+#define ABORT_DEADLINE 1
+#define ABORT_WALL_CLOCK 2
+
+/* ------------------------------------------------------------------ */
+/* kernel depth: -finstrument-functions hooks                          */
+
+HOST_NO_INSTRUMENT void __cyg_profile_func_enter(void *fn, void *site);
+HOST_NO_INSTRUMENT void __cyg_profile_func_exit(void *fn, void *site);
+
+HOST_NO_INSTRUMENT void __cyg_profile_func_enter(void *fn, void *site)
+{
+    (void)fn;
+    (void)site;
+    kdepth++;
+}
+
+/* Leaving the kernel is where a tick interrupt that came in kernel code (or
+ * while interrupts were masked) is taken. */
+HOST_NO_INSTRUMENT void __cyg_profile_func_exit(void *fn, void *site)
+{
+    (void)fn;
+    (void)site;
+    if (--kdepth == 0 && tick_pending && current != RT_NULL && irq_level == 0 &&
+        irq_nest == 0 && !in_tick)
+    {
+        tick_pending = 0;
+        take_tick();
+    }
+}
+
+/* Kernel code that calls back into test code (a thread's entry, a test
+ * case, a soft timer's callback) runs it at depth 0: preemptible. */
+HOST_NO_INSTRUMENT int host_user_call_begin(void)
+{
+    int saved = kdepth;
+
+    kdepth = 0;
+    return saved;
+}
+
+HOST_NO_INSTRUMENT void host_user_call_end(int saved)
+{
+    kdepth = saved;
+}
 
 #define STAT(t) ((t)->stat & RT_THREAD_STAT_MASK)
 #define IS_SUSPENDED(t) (((t)->stat & RT_THREAD_SUSPEND_MASK) != 0)
@@ -170,13 +297,39 @@ static void make_ready(struct rt_thread *t)
         enqueue_ready(t);
 }
 
-static void stop_thread_timer(struct rt_thread *t)
+/* RT-Thread 5.3's rt_sched_thread_timer_stop: the thread's timer is stopped
+ * if it was started (timer_set), and timer_set is cleared whether or not the
+ * stop succeeds. It fails (-RT_ERROR) when the timer already expired and its
+ * callback is on its way (host_timer_defer holds it there). */
+static rt_err_t stop_thread_timer(struct rt_thread *t)
 {
+    rt_err_t err = RT_EOK;
+
     if (t->timer_set)
     {
-        rt_timer_stop(&t->thread_timer);
+        err = rt_timer_stop(&t->thread_timer);
         t->timer_set = 0;
     }
+    return err;
+}
+
+/* RT-Thread 5.3's rt_sched_thread_ready: a suspended thread whose timer can
+ * be stopped leaves its suspend list and becomes ready. A thread that is not
+ * suspended gives -RT_EINVAL; one whose timeout is already under way gives
+ * the failed stop's error and stays where it is (suspended, on its list), for
+ * the timeout to resume it. */
+static rt_err_t thread_ready(struct rt_thread *t)
+{
+    rt_err_t err;
+
+    if (!IS_SUSPENDED(t))
+        return -RT_EINVAL;
+    err = stop_thread_timer(t);
+    if (err != RT_EOK)
+        return err;
+    rt_list_remove(&t->tlist);
+    make_ready(t);
+    return RT_EOK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -188,9 +341,30 @@ static void switch_to_scheduler(void)
     struct host_thread *h = self->host;
 
     switch_pending = 0;
+    if (STAT(self) != RT_THREAD_RUNNING && STAT(self) != RT_THREAD_READY)
+        spin_ms = 0;   /* it blocks (or ends): nobody is spinning */
     h->irq_level = irq_level;
+    h->kdepth = kdepth;
+    /* a closed thread's stack is never resumed */
+    FIBER_START(STAT(self) == RT_THREAD_CLOSE ? RT_NULL : &h->fake_stack, sched_stack,
+                sched_stack_size);
     swapcontext(&h->uc, &sched_uc);
+    FIBER_FINISH(h->fake_stack, RT_NULL, RT_NULL);
     irq_level = h->irq_level;
+    kdepth = h->kdepth;
+}
+
+/* Ends the run for good from the running thread (deadline, wall clock): the
+ * thread is never switched back in; host_sched_reset drops it. */
+static void abort_run(int reason)
+{
+    struct host_thread *h = current->host;
+
+    run_abort = reason;
+    switch_pending = 0;
+    FIBER_START(RT_NULL, sched_stack, sched_stack_size);
+    swapcontext(&h->uc, &sched_uc);
+    abort();
 }
 
 void rt_schedule(void)
@@ -231,7 +405,10 @@ static void bury_host(struct rt_thread *t)
     }
 }
 
-/* Releases a closed thread that is not running (its stack is not in use). */
+/* Releases a closed thread that is not running (its stack is not in use).
+ * RT-Thread frees a deleted thread's memory later, in its idle thread, so the
+ * heap is given back without touching the caller's errno or checking its
+ * context. */
 static void reap(struct rt_thread *t)
 {
     bury_host(t);
@@ -243,8 +420,8 @@ static void reap(struct rt_thread *t)
         rt_object_detach(&t->parent);
     else
     {
-        rt_free(t->stack_addr);
-        rt_object_delete(&t->parent);
+        host_heap_release(t->stack_addr);
+        host_object_delete_quietly(&t->parent);
     }
 }
 
@@ -268,32 +445,48 @@ void host_thread_exit_current(void)
     abort();   /* a closed thread is never switched back in */
 }
 
-static void thread_trampoline(unsigned int lo, unsigned int hi)
+/* Not instrumented: the thread's entry runs outside kernel code (depth 0). */
+HOST_NO_INSTRUMENT static void thread_trampoline(unsigned int lo, unsigned int hi)
 {
     struct rt_thread *t = (struct rt_thread *)(uintptr_t)(((uint64_t)hi << 32) | lo);
 
+    FIBER_FINISH(RT_NULL, &sched_stack, &sched_stack_size);
     irq_level = 0;
+    kdepth = 0;
     ((void (*)(void *))t->entry)(t->parameter);
+    kdepth = 1;
     host_thread_exit_current();
 }
 
+/* The thread's timer expired. As in RT-Thread 5.3, the thread must still be
+ * suspended (it asserts otherwise: resuming a thread and stopping its timer
+ * are one step), and timer_set stays set until the thread's next suspend. */
 static void thread_timeout(void *parameter)
 {
     struct rt_thread *t = parameter;
 
-    t->timer_set = 0;
+    RT_ASSERT(IS_SUSPENDED(t));
     if (!IS_SUSPENDED(t))
-        return;
+        return;   /* with an assert hook that returns */
     t->error = -RT_ETIMEOUT;
     rt_list_remove(&t->tlist);   /* off the suspend list it waited on */
     make_ready(t);
     rt_schedule();
 }
 
-/* Runs threads until none is ready and no timer is pending (returns 0), or
- * until the tick reaches stop_tick while idling (returns 1). */
+/* Has the tick reached the run's stop tick (or, after host_tick_set, passed it)? */
+static int deadline_reached(void)
+{
+    return (rt_tick_t)(run_stop_tick - tick) - 1 >= RT_TICK_MAX / 2;
+}
+
 int host_sched_run(rt_tick_t stop_tick)
 {
+    int depth = kdepth;
+
+    run_stop_tick = stop_tick;
+    run_active = 1;
+    spin_ms = 0;
     for (;;)
     {
         struct rt_thread *next = highest_ready();
@@ -301,24 +494,199 @@ int host_sched_run(rt_tick_t stop_tick)
 
         if (next == RT_NULL)
         {
-            if (rt_list_isempty(&timer_list))
+            spin_ms = 0;
+            if (!timers_pending())
+            {
+                run_active = 0;
                 return 0;
-            if ((rt_tick_t)(stop_tick - tick) - 1 >= RT_TICK_MAX / 2)
-                return 1;   /* reached (or, after host_tick_set, passed) */
+            }
+            if (deadline_reached())
+            {
+                run_active = 0;
+                return 1;
+            }
             tick++;
             host_timer_check();
             continue;
         }
         rt_list_remove(&next->tlist);
         next->stat = RT_THREAD_RUNNING;
-        current = next;
         h = next->host;
+        current = next;
+        FIBER_START(&sched_fake_stack, h->stack, h->stack_size);
         swapcontext(&sched_uc, &h->uc);
+        FIBER_FINISH(sched_fake_stack, RT_NULL, RT_NULL);
         next = current;
         current = RT_NULL;
+        kdepth = depth;
+        if (run_abort)
+        {
+            int r = run_abort == ABORT_DEADLINE ? 1 : 2;
+
+            run_abort = 0;
+            run_active = 0;
+            tick_pending = 0;
+            return r;
+        }
         if (STAT(next) == RT_THREAD_CLOSE)
             reap(next);
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* the tick interrupt of running threads                               */
+
+/* One tick interrupt's work, in interrupt context: the tick, the running
+ * thread's time slice (at its end the thread yields, as RT-Thread's
+ * rt_sched_tick_increase does), the timers. A switch it asks for happens on
+ * the way out of the interrupt. */
+static void tick_isr_body(void)
+{
+    tick++;
+    if (current != RT_NULL && STAT(current) == RT_THREAD_RUNNING)
+    {
+        if (current->remaining_tick > 1)
+            current->remaining_tick--;
+        else
+        {
+            current->remaining_tick = current->init_tick;
+            current->stat |= RT_THREAD_STAT_YIELD;
+            rt_schedule();   /* in interrupt context: only marks the switch */
+        }
+    }
+    host_timer_check();
+}
+
+/* A tick interrupt taken by the running thread at a point where a real one
+ * could come: interrupts enabled, outside kernel code. */
+static void take_tick(void)
+{
+    in_tick = 1;
+    irq_nest++;
+    tick_isr_body();
+    irq_nest--;
+    in_tick = 0;
+    if (run_active && deadline_reached())
+        abort_run(ABORT_DEADLINE);
+    if (switch_pending && critical_nest == 0)
+        rt_schedule();
+}
+
+/* Is the interrupted instruction in the program's own text (not in libc,
+ * the dynamic loader or the vDSO, which must not be preempted)? */
+HOST_NO_INSTRUMENT static int pc_in_program(void *ucontext)
+{
+    ucontext_t *uc = ucontext;
+    uintptr_t pc;
+
+#if defined(__x86_64__)
+    pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+    pc = (uintptr_t)uc->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+    pc = (uintptr_t)uc->uc_mcontext.pc;
+#else
+    (void)uc;
+    return 0;   /* unknown host: never preempted, the wall clock still ends a spin */
+#endif
+    return pc >= text_lo && pc < text_hi;
+}
+
+/* Safe point for the running thread to be interrupted or abandoned. */
+HOST_NO_INSTRUMENT static int in_test_code(void *ucontext)
+{
+    return current != RT_NULL && kdepth == 0 && !in_tick && pc_in_program(ucontext);
+}
+
+HOST_NO_INSTRUMENT static void on_vtalrm(int sig, siginfo_t *info, void *ucontext)
+{
+    (void)sig;
+    (void)info;
+    if (current == RT_NULL || !run_active)
+        return;
+    if (spin_ms <= HOST_SPIN_GRACE_MS)
+    {
+        spin_ms++;
+        return;
+    }
+    tick_pending = 1;
+    if (irq_level == 0 && irq_nest == 0 && in_test_code(ucontext))
+    {
+        tick_pending = 0;
+        take_tick();
+    }
+}
+
+/* Not instrumented: its own entry would count as kernel code. */
+HOST_NO_INSTRUMENT int host_sched_abandon(void *ucontext)
+{
+    if (!run_active || !in_test_code(ucontext))
+        return 0;
+    abort_run(ABORT_WALL_CLOCK);
+    return 1;
+}
+
+/* The executable segments of the program itself (the first object). */
+static int find_text(struct dl_phdr_info *info, size_t size, void *data)
+{
+    int i;
+
+    (void)size;
+    (void)data;
+    for (i = 0; i < info->dlpi_phnum; i++)
+    {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X))
+        {
+            uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+
+            if (text_hi == 0 || lo < text_lo)
+                text_lo = lo;
+            if (hi > text_hi)
+                text_hi = hi;
+        }
+    }
+    return 1;   /* only the first object: the program */
+}
+
+/* The tick source: a CLOCK_MONOTONIC timer (high resolution, unlike the
+ * CPU-time clocks, which the OS only checks at its own tick) that raises
+ * SIGVTALRM every RT-Thread tick; signals that come while the process is not
+ * running collapse into one. */
+static timer_t tick_timer;
+static int tick_timer_made;
+
+void host_sched_start(void)
+{
+    struct sigaction sa;
+    struct sigevent ev;
+    struct itimerspec it;
+
+    dl_iterate_phdr(find_text, RT_NULL);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_vtalrm;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGVTALRM, &sa, RT_NULL);
+    memset(&ev, 0, sizeof(ev));
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGVTALRM;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &tick_timer) != 0)
+        return;   /* no preemption: the wall-clock limit still ends a spin */
+    tick_timer_made = 1;
+    memset(&it, 0, sizeof(it));
+    it.it_interval.tv_nsec = 1000000000L / RT_TICK_PER_SECOND;
+    it.it_value = it.it_interval;
+    timer_settime(tick_timer, 0, &it, RT_NULL);
+}
+
+void host_sched_stop(void)
+{
+    if (tick_timer_made)
+        timer_delete(tick_timer);
+    tick_timer_made = 0;
+    signal(SIGVTALRM, SIG_IGN);
 }
 
 /* ------------------------------------------------------------------ */
@@ -460,14 +828,13 @@ rt_err_t rt_thread_startup(rt_thread_t thread)
 
 rt_err_t rt_thread_resume(rt_thread_t thread)
 {
+    rt_err_t err;
+
     RT_ASSERT(thread != RT_NULL);
-    if (!IS_SUSPENDED(thread))
-        return -RT_EINVAL;
-    stop_thread_timer(thread);
-    rt_list_remove(&thread->tlist);
-    make_ready(thread);
-    rt_schedule();
-    return RT_EOK;
+    err = thread_ready(thread);
+    if (err == RT_EOK)
+        rt_schedule();
+    return err;
 }
 
 rt_err_t rt_thread_suspend_to_list(rt_thread_t thread, rt_list_t *susp_list,
@@ -511,6 +878,7 @@ rt_err_t rt_thread_yield(void)
 {
     if (current == RT_NULL)
         return RT_EOK;
+    current->remaining_tick = current->init_tick;   /* a new slice, as RT-Thread's */
     current->stat |= RT_THREAD_STAT_YIELD;
     rt_schedule();
     current->stat &= ~RT_THREAD_STAT_YIELD;
@@ -607,11 +975,9 @@ struct rt_thread *rt_susp_list_dequeue(rt_list_t *susp_list, rt_err_t thread_err
     if (rt_list_isempty(susp_list))
         return RT_NULL;
     t = RT_THREAD_LIST_NODE_ENTRY(susp_list->next);
-    if (!IS_SUSPENDED(t))
+    /* fails, leaving the thread on the list, when its timeout is under way */
+    if (thread_ready(t) != RT_EOK)
         return RT_NULL;
-    stop_thread_timer(t);
-    rt_list_remove(&t->tlist);
-    make_ready(t);
     if (thread_error >= 0)
         t->error = thread_error;   /* negative values keep the thread's own error */
     return t;
@@ -679,6 +1045,75 @@ static rt_tick_t due_in(const struct rt_timer *t)
     return t->timeout_tick - tick;
 }
 
+/* Has the timer's tick come (now or, after host_tick_set, passed)? */
+static int is_due(const struct rt_timer *t)
+{
+    return due_in(t) == 0 || due_in(t) >= RT_TICK_MAX / 2;
+}
+
+/*
+ * Hard timers (the default) fire in the tick interrupt, soft timers
+ * (RT_TIMER_FLAG_SOFT_TIMER) in the timer thread, as on RT-Thread with
+ * RT_USING_TIMER_SOFT: the tick interrupt only wakes that thread (priority
+ * RT_TIMER_THREAD_PRIO) when the first soft timer is due.
+ */
+static rt_list_t soft_timer_list = RT_LIST_OBJECT_INIT(soft_timer_list);
+static struct rt_thread timer_thread;
+static rt_uint8_t timer_thread_stack[RT_TIMER_THREAD_STACK_SIZE];
+static struct rt_semaphore soft_timer_sem;
+
+/*
+ * Held expiries (host_timer_defer): while deferral is on, a timer that
+ * expires leaves its active list exactly as when it fires, but its callback
+ * waits in held[] until host_timer_run_deferred. The timer's node sits on the
+ * entry's own list meanwhile, as on the list of a running callback, so
+ * stopping, restarting or deleting the timer takes it off there.
+ */
+#define HELD_MAX 64
+
+struct held_expiry
+{
+    struct rt_timer *timer;
+    rt_timer_func_t  func;
+    void            *parameter;
+    int              soft;
+    int              cancelled;   /* the timer was detached or deleted */
+    rt_list_t        running;
+};
+
+static struct held_expiry held[HELD_MAX];
+static int held_count;
+static int deferring;
+
+/* Periodic restart after a callback, unless the timer left `running`. */
+static void timer_after_callback(struct rt_timer *t, rt_list_t *running)
+{
+    if (rt_list_isempty(running))
+        return;
+    rt_list_remove(&t->row[0]);
+    if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) && (t->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+    {
+        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        rt_timer_start(t);
+    }
+}
+
+/* A detached or deleted timer's held callback never runs: its timer (or the
+ * thread it belongs to) may be freed memory by then. */
+static void held_forget(struct rt_timer *t)
+{
+    int i;
+
+    for (i = 0; i < held_count; i++)
+        if (held[i].timer == t)
+            held[i].cancelled = 1;
+}
+
+static rt_list_t *list_of(const struct rt_timer *t)
+{
+    return (t->parent.flag & RT_TIMER_FLAG_SOFT_TIMER) ? &soft_timer_list : &timer_list;
+}
+
 void rt_timer_init(rt_timer_t timer, const char *name, void (*timeout)(void *parameter),
                    void *parameter, rt_tick_t time, rt_uint8_t flag)
 {
@@ -710,11 +1145,20 @@ rt_timer_t rt_timer_create(const char *name, void (*timeout)(void *parameter),
     return t;
 }
 
+/* Off whatever list holds the timer (active, or the one its running
+ * callback is on) and no longer activated. */
+static void timer_remove(rt_timer_t timer)
+{
+    rt_list_remove(&timer->row[0]);
+    timer->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+}
+
 rt_err_t rt_timer_detach(rt_timer_t timer)
 {
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(rt_object_is_systemobject(&timer->parent));
-    rt_timer_stop(timer);
+    timer_remove(timer);
+    held_forget(timer);
     rt_object_detach(&timer->parent);
     return RT_EOK;
 }
@@ -723,38 +1167,49 @@ rt_err_t rt_timer_delete(rt_timer_t timer)
 {
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
     RT_ASSERT(!rt_object_is_systemobject(&timer->parent));
-    rt_timer_stop(timer);
+    timer_remove(timer);
+    held_forget(timer);
     rt_object_delete(&timer->parent);
     return RT_EOK;
 }
 
 rt_err_t rt_timer_start(rt_timer_t timer)
 {
-    rt_list_t *n;
+    rt_list_t *list, *n;
+    rt_base_t level;
 
     RT_ASSERT(timer != RT_NULL);
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    level = rt_hw_interrupt_disable();
+    list = list_of(timer);
     rt_list_remove(&timer->row[0]);
     timer->timeout_tick = tick + timer->init_tick;
     /* sorted by due time; equal due times fire in start order */
-    for (n = timer_list.next; n != &timer_list; n = n->next)
+    for (n = list->next; n != list; n = n->next)
         if (due_in(rt_list_entry(n, struct rt_timer, row[0])) > timer->init_tick)
             break;
     rt_list_insert_before(n, &timer->row[0]);
     timer->parent.flag |= RT_TIMER_FLAG_ACTIVATED;
     if (timer->parent.flag & RT_TIMER_FLAG_THREAD_TIMER)
         rt_container_of(timer, struct rt_thread, thread_timer)->timer_set = 1;
+    rt_hw_interrupt_enable(level);
     return RT_EOK;
 }
 
 rt_err_t rt_timer_stop(rt_timer_t timer)
 {
+    rt_base_t level;
+
     RT_ASSERT(timer != RT_NULL);
     RT_ASSERT(rt_object_get_type(&timer->parent) == RT_Object_Class_Timer);
+    level = rt_hw_interrupt_disable();
     if (!(timer->parent.flag & RT_TIMER_FLAG_ACTIVATED))
+    {
+        rt_hw_interrupt_enable(level);
         return -RT_ERROR;
-    rt_list_remove(&timer->row[0]);
-    timer->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+    }
+    timer_remove(timer);
+    rt_hw_interrupt_enable(level);
     return RT_EOK;
 }
 
@@ -765,6 +1220,9 @@ rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg)
     {
     case RT_TIMER_CTRL_SET_TIME:
         RT_ASSERT(*(rt_tick_t *)arg < RT_TICK_MAX / 2);
+        /* as on RT-Thread, a new time stops an active timer */
+        if (timer->parent.flag & RT_TIMER_FLAG_ACTIVATED)
+            timer_remove(timer);
         timer->init_tick = *(rt_tick_t *)arg;
         break;
     case RT_TIMER_CTRL_GET_TIME:
@@ -803,30 +1261,177 @@ rt_err_t rt_timer_control(rt_timer_t timer, int cmd, void *arg)
 
 rt_tick_t rt_timer_next_timeout_tick(void)
 {
-    if (rt_list_isempty(&timer_list))
-        return RT_TICK_MAX;
-    return rt_list_entry(timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    rt_tick_t hard = RT_TICK_MAX, soft = RT_TICK_MAX;
+
+    if (!rt_list_isempty(&timer_list))
+        hard = rt_list_entry(timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    if (!rt_list_isempty(&soft_timer_list))
+        soft = rt_list_entry(soft_timer_list.next, struct rt_timer, row[0])->timeout_tick;
+    return hard < soft ? hard : soft;
 }
 
-/* Fires every expired timer, in interrupt context like the tick ISR. */
+static int timers_pending(void)
+{
+    return !rt_list_isempty(&timer_list) || !rt_list_isempty(&soft_timer_list);
+}
+
+/*
+ * Fires the due timers of one list, with RT-Thread's rules: a fired timer
+ * leaves the list; a one-shot one is no longer activated (rt_timer_stop on it
+ * fails), a periodic one stays activated while its callback runs and is
+ * started again afterwards unless the callback stopped, restarted, detached
+ * or deleted it (which takes it off the callback's own list).
+ */
+static void timer_list_check(rt_list_t *list)
+{
+    rt_base_t level = rt_hw_interrupt_disable();
+    int soft = list == &soft_timer_list;
+
+    while (!rt_list_isempty(list))
+    {
+        struct rt_timer *t = rt_list_entry(list->next, struct rt_timer, row[0]);
+        rt_list_t running;
+
+        if (!is_due(t))
+            break;
+        rt_list_remove(&t->row[0]);
+        if (!(t->parent.flag & RT_TIMER_FLAG_PERIODIC))
+            t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
+        if (deferring)
+        {
+            struct held_expiry *e;
+
+            RT_ASSERT(held_count < HELD_MAX);
+            if (held_count >= HELD_MAX)
+                break;
+            e = &held[held_count++];
+            e->timer = t;
+            e->func = t->timeout_func;
+            e->parameter = t->parameter;
+            e->soft = soft;
+            e->cancelled = 0;
+            rt_list_init(&e->running);
+            rt_list_insert_after(&e->running, &t->row[0]);
+            continue;
+        }
+        rt_list_init(&running);
+        rt_list_insert_after(&running, &t->row[0]);
+        rt_hw_interrupt_enable(level);
+        {
+            int depth = host_user_call_begin();
+
+            t->timeout_func(t->parameter);
+            host_user_call_end(depth);
+        }
+        level = rt_hw_interrupt_disable();
+        timer_after_callback(t, &running);
+    }
+    rt_hw_interrupt_enable(level);
+}
+
+void host_timer_defer(int on)
+{
+    deferring = on != 0;
+}
+
+int host_timer_deferred_count(void)
+{
+    int i, n = 0;
+
+    for (i = 0; i < held_count; i++)
+        n += !held[i].cancelled;
+    return n;
+}
+
+/* Runs one held callback (and the periodic restart) if it is of the kind. */
+static int run_held(struct held_expiry *e)
+{
+    if (e->cancelled)
+        return 0;
+    e->cancelled = 1;
+    {
+        int depth = host_user_call_begin();
+
+        e->func(e->parameter);
+        host_user_call_end(depth);
+    }
+    timer_after_callback(e->timer, &e->running);
+    return 1;
+}
+
+int host_timer_run_deferred(void)
+{
+    int i, ran = 0;
+
+    /* hard timers: one tick interrupt, as another CPU's tick handler would
+     * run them (a thread they wake runs when it leaves) */
+    rt_interrupt_enter();
+    for (i = 0; i < held_count; i++)
+        if (!held[i].soft)
+            ran += run_held(&held[i]);
+    rt_interrupt_leave();
+    /* soft timers: in the caller's context (thread context, as in the timer
+     * thread) */
+    for (i = 0; i < held_count; i++)
+        if (held[i].soft)
+            ran += run_held(&held[i]);
+    for (i = 0; i < held_count && held[i].cancelled; i++)
+        ;
+    if (i == held_count)
+        held_count = 0;   /* all done (callbacks may have held new ones) */
+    return ran;
+}
+
+/* The tick interrupt, ticks times, while the calling thread runs. */
+void host_tick_advance(rt_tick_t ticks)
+{
+    while (ticks-- > 0)
+    {
+        rt_interrupt_enter();
+        tick_isr_body();
+        rt_interrupt_leave();
+    }
+}
+
+/* The tick interrupt's timer work: hard timers fire here, in interrupt
+ * context; a due soft timer wakes the timer thread. */
 void host_timer_check(void)
 {
     irq_nest++;
-    while (!rt_list_isempty(&timer_list))
-    {
-        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
-
-        if (due_in(t) != 0 && due_in(t) < RT_TICK_MAX / 2)
-            break;
-        rt_list_remove(&t->row[0]);
-        t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
-        t->timeout_func(t->parameter);
-        if ((t->parent.flag & RT_TIMER_FLAG_PERIODIC) &&
-            !(t->parent.flag & RT_TIMER_FLAG_ACTIVATED) &&
-            rt_object_get_type(&t->parent) == RT_Object_Class_Timer)
-            rt_timer_start(t);
-    }
+    if (!rt_list_isempty(&soft_timer_list) &&
+        is_due(rt_list_entry(soft_timer_list.next, struct rt_timer, row[0])))
+        rt_sem_release(&soft_timer_sem);
+    timer_list_check(&timer_list);
     irq_nest--;
+}
+
+/* The timer thread: fires the due soft timers in thread context, then
+ * sleeps until the tick interrupt finds the next one due. */
+static void timer_thread_entry(void *parameter)
+{
+    (void)parameter;
+    for (;;)
+    {
+        timer_list_check(&soft_timer_list);
+        rt_sem_take(&soft_timer_sem, RT_WAITING_FOREVER);
+    }
+}
+
+rt_thread_t host_timer_thread(void)
+{
+    return &timer_thread;
+}
+
+/* A fresh timer thread for each run (host_sched_reset drops every thread). */
+static void timer_thread_start(void)
+{
+    if (rt_object_get_type(&soft_timer_sem.parent.parent) == RT_Object_Class_Semaphore)
+        rt_object_detach(&soft_timer_sem.parent.parent);
+    rt_sem_init(&soft_timer_sem, "stimer", 0, RT_IPC_FLAG_PRIO);
+    soft_timer_sem.max_value = 1;   /* a binary semaphore, as RT-Thread's */
+    rt_thread_init(&timer_thread, "timer", timer_thread_entry, RT_NULL, timer_thread_stack,
+                   sizeof(timer_thread_stack), RT_TIMER_THREAD_PRIO, 10);
+    rt_thread_startup(&timer_thread);
 }
 
 /* ------------------------------------------------------------------ */
@@ -864,15 +1469,23 @@ int *_rt_errno(void)
 void host_sched_reset(void)
 {
     struct rt_object_information *threads = rt_object_get_information(RT_Object_Class_Thread);
+    struct rt_object_information *timers = rt_object_get_information(RT_Object_Class_Timer);
+    rt_list_t *n;
     int p;
 
-    while (!rt_list_isempty(&timer_list))
+    /* Every timer inactive and on no list (the list of a soft timer whose
+     * callback was running lives on the timer thread's stack, freed below). */
+    rt_list_for_each(n, &timers->object_list)
     {
-        struct rt_timer *t = rt_list_entry(timer_list.next, struct rt_timer, row[0]);
+        struct rt_timer *t = (struct rt_timer *)rt_list_entry(n, struct rt_object, list);
 
-        rt_list_remove(&t->row[0]);
+        rt_list_init(&t->row[0]);
         t->parent.flag &= ~RT_TIMER_FLAG_ACTIVATED;
     }
+    rt_list_init(&timer_list);
+    rt_list_init(&soft_timer_list);
+    held_count = 0;
+    deferring = 0;
     while (!rt_list_isempty(&threads->object_list))
     {
         struct rt_thread *t = (struct rt_thread *)rt_list_entry(threads->object_list.next,
@@ -883,6 +1496,14 @@ void host_sched_reset(void)
         rt_list_remove(&t->thread_timer.parent.list);
         t->timer_set = 0;
         bury_host(t);
+        /* A thread the case left alive (or that was abandoned) is not freed:
+         * a test may still hold its pointer. Under LeakSanitizer that memory
+         * is known to stay. */
+        if (!rt_object_is_systemobject(&t->parent))
+        {
+            LSAN_IGNORE(t);
+            LSAN_IGNORE(t->stack_addr);
+        }
     }
     while (graveyard)
     {
@@ -899,4 +1520,7 @@ void host_sched_reset(void)
     irq_nest = 0;
     irq_level = 0;
     switch_pending = 0;
+    tick_pending = 0;
+    spin_ms = 0;
+    timer_thread_start();
 }
