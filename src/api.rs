@@ -446,28 +446,31 @@ fn take(guard: &mut PoolGuard<'_>) -> Result<*mut c_void, PoolError> {
     Ok(region.pointer(block).cast())
 }
 
-/// A timed-out waiter's last duty (the waiting protocol, step 4): if a free could not wake
-/// anyone because this or another waiter was timing out, and a block is still free, wake
-/// the next waiter. Reaches the pool through the registry only.
+/// A timed-out waiter's last duty (the waiting protocol, step 4): for every free that could
+/// not wake anyone because this or another waiter was timing out, wake the next waiter while
+/// blocks are free. Reaches the pool through the registry only.
 #[cold]
 #[inline(never)]
 fn pass_on_owed_wake(mp: *mut rt_mempool) {
     let mut woke = false;
-    {
-        if let Some(mut guard) = kernel::find_locked_pool(mp) {
-            let owed = guard.owed_wakes();
-            let free = guard.load().map_or(0, |(_, state, _)| state.free);
-            if owed > 0 {
-                if free == 0 || !guard.has_waiters() {
-                    // Taken meanwhile, or nobody left to wake: nothing is owed any more.
-                    guard.set_owed_wakes(0);
-                } else if guard.wake_first() == Wake::Woken {
-                    guard.set_owed_wakes(owed - 1);
-                    woke = true;
-                }
-                // Refused again: the next waiter is timing out too and passes it on itself.
+    if let Some(mut guard) = kernel::find_locked_pool(mp) {
+        let owed = guard.owed_wakes();
+        let free = guard.load().map_or(0, |(_, state, _)| state.free);
+        // One wake-up per free that woke nobody, as long as blocks and waiters are left (a
+        // block taken meanwhile by a thread that did not wait settles its wake-up).
+        let mut left = usize::from(owed).min(free);
+        let mut refused = false;
+        while left > 0 && guard.has_waiters() {
+            if guard.wake_first() == Wake::Refused {
+                // The next waiter is timing out too: it passes the rest on itself.
+                refused = true;
+                break;
             }
+            left -= 1;
+            woke = true;
         }
+        // The count fits: `left` never grows above `owed`, a u8.
+        guard.set_owed_wakes(if refused { left as u8 } else { 0 });
     }
     if woke {
         kernel::schedule();
@@ -688,17 +691,27 @@ pub unsafe extern "C" fn rt_mp_free(block: *mut c_void) {
     guard.store(&state, &region);
     // As the C version: the first waiter is woken in the same critical section (it takes
     // the block when it runs, unless another thread takes it first, as in RT-Thread).
-    let woke = guard.has_waiters()
-        && match guard.wake_first() {
-            Wake::Woken => true,
-            Wake::Refused => {
-                // The first waiter is timing out: owe the wake-up (the waiting protocol,
-                // step 2); it passes it on when it leaves.
-                let owed = guard.owed_wakes();
-                guard.set_owed_wakes(owed.saturating_add(1));
-                false
+    let woke = guard.has_waiters() && {
+        let owed = guard.owed_wakes();
+        if owed > 0 {
+            // A waiter whose timeout is in flight already owes wake-ups and is still queued:
+            // waking again would only retry it (and on RT-Thread 5.3 a second attempt makes
+            // that thread ready twice, the kernel's own timeout race). It passes this one on
+            // too (the waiting protocol, step 2).
+            guard.set_owed_wakes(owed.saturating_add(1));
+            false
+        } else {
+            match guard.wake_first() {
+                Wake::Woken => true,
+                Wake::Refused => {
+                    // The first waiter is timing out: owe the wake-up; it passes it on when
+                    // it leaves.
+                    guard.set_owed_wakes(1);
+                    false
+                }
             }
-        };
+        }
+    };
     drop(guard);
     if woke {
         kernel::schedule();
