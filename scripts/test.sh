@@ -34,7 +34,7 @@ stage() {
         failures+=("$name")
         tail -n 40 "$log"
     fi
-    grep -E '^(bench|size|SKIPPED|symbols):' "$log" || true
+    grep -E '^(bench|size|SKIPPED|symbols|differential):|^stress\[' "$log" || true
 }
 
 # A check that is one test: passes when the command succeeds.
@@ -100,7 +100,10 @@ if [ -n "${RTT_ROOT:-}" ]; then
     # And with the optional paranoid checks.
     stage qemu-paranoid env QEMU_TEST_OUT=target/qemu-vexpress-a9-paranoid \
         EXTRA_CONFIG="RTT_MEMPOOL_PARANOID_CHECKS ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
+    # The stress case's throughput, this library's and the kernel's C pool's, side by side.
+    grep -hE '^stress\[' target/qemu-vexpress-a9*/console.log 2>/dev/null | tr -d '\r' || true
 else
+    echo "SKIPPED: differential test against the kernel's own src/mempool.c (needs RTT_ROOT: the host suite then compiles it with renamed symbols and compares every result)"
     echo "SKIPPED: qemu-vexpress-a9 test bed (RT-Thread not present: set RTT_ROOT to an RT-Thread 5.3 tree to run the C suite and memp_sample on the real kernel)"
 fi
 

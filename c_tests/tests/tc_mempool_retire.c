@@ -173,7 +173,8 @@ static void test_region_over_its_own_struct(void)
     /* the struct placed inside the region the pool is given */
     static union
     {
-        rt_uint8_t b[TC_POOL_BYTES(4, RT_BS) + RT_ALIGN_SIZE];
+        /* room for the struct inside a 4-block region, and for a 2-block region after it */
+        rt_uint8_t b[TC_POOL_BYTES(4, RT_BS) + 2 * sizeof(struct rt_mempool) + 2 * RT_ALIGN_SIZE];
         void *p;
         double d;
     } area;
