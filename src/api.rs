@@ -21,9 +21,8 @@
 //! 3. A thread that has slept owns nothing and must assume nothing: a detach or delete may
 //!    have run since (they wake only the threads still queued, and a created pool's memory is
 //!    freed). It reaches the pool again only through the kernel's registry,
-//!    [`Registry::into_locked_pool`]: the pool is found among the registered ones and locked
-//!    before the registry is released, and since detach and delete retire a pool under its
-//!    lock before they unregister and free it, it stays valid while it is used. Not found, or
+//!    [`Registry::lock_pool`]: the pool is found among the registered ones and locked with the
+//!    registry held, so it cannot be unregistered and freed while it is used. Not found, or
 //!    retired: the thread returns RT_NULL as if the detach had woken it.
 //! 4. Woken by a free, it tries again (another thread may have taken the block first, as in
 //!    RT-Thread: then it queues again). Timed out, it passes an owed wake-up on to the next
@@ -551,32 +550,10 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     };
     let mut remaining = time;
     loop {
-        let Some(mut guard) = kernel::find_locked_pool(mp) else {
-            return retired();
-        };
-        match take_out_of_line(&mut guard) {
-            Ok(block) => {
-                drop(guard);
-                return hooked_alloc(mp, block);
-            }
-            Err(PoolError::Exhausted) => {}
-            Err(error) => {
-                drop(guard);
-                return refuse_null(F, error.into());
-            }
-        }
-        if remaining == 0 {
-            // Woken by a free as its time ran out, and the block was taken first.
-            drop(guard);
-            kernel::set_errno(-kernel::ETIMEOUT);
-            return core::ptr::null_mut();
-        }
-        let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
         let before = kernel::tick();
-        let queued = guard.suspend(&waiter, ticks);
-        drop(guard);
-        if !queued {
-            return refuse_null(F, Misuse::SuspendRefused);
+        let outcome = take_or_queue(mp, &waiter, remaining);
+        if outcome != QUEUED {
+            return outcome;
         }
         kernel::schedule();
         let reason = waiter.wake_reason();
@@ -596,12 +573,59 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     }
 }
 
-/// [`take`] as a call of its own, for the blocking path: the pool view lives in this frame,
-/// which has returned before the thread queues itself.
+/// One attempt of the blocking path, through the registry: take a block, or queue the caller
+/// (when it has time left) in the same critical section. Returns [`QUEUED`], or what
+/// `rt_mp_alloc` returns (errno set when it is RT_NULL). A call of its own, so that the
+/// registry and pool guards are not in the frame that sleeps in `rt_schedule`.
 #[inline(never)]
-fn take_out_of_line(guard: &mut PoolGuard<'_>) -> Result<*mut c_void, PoolError> {
-    take(guard)
+fn take_or_queue(mp: *mut rt_mempool, waiter: &Waiter, remaining: rt_int32_t) -> *mut c_void {
+    const F: &CStr = c"rt_mp_alloc";
+    let Some(mut guard) = kernel::find_locked_pool(mp) else {
+        return retired();
+    };
+    let block = take_out_of_line(&mut guard);
+    if block == CORRUPTED {
+        drop(guard);
+        return refuse_null(F, Misuse::Corrupted);
+    }
+    if !block.is_null() {
+        drop(guard);
+        return hooked_alloc(mp, block);
+    }
+    if remaining == 0 {
+        // Woken by a free as its time ran out, and the block was taken first.
+        drop(guard);
+        kernel::set_errno(-kernel::ETIMEOUT);
+        return core::ptr::null_mut();
+    }
+    let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
+    let queued = guard.suspend(waiter, ticks);
+    drop(guard);
+    if !queued {
+        return refuse_null(F, Misuse::SuspendRefused);
+    }
+    QUEUED
 }
+
+/// [`take_or_queue`]'s "queued: switch away" (odd, so never a block, nor RT_NULL).
+const QUEUED: *mut c_void = 3 as *mut c_void;
+
+/// [`take`] as a call of its own, for the blocking path: the pool view lives in this frame,
+/// which has returned before the thread queues itself. The outcome comes back in one
+/// register, not through memory in the waiting frame: the block, or null when the pool is
+/// empty, or [`CORRUPTED`] (odd, so never a block, which is word-aligned).
+#[inline(never)]
+fn take_out_of_line(guard: &mut PoolGuard<'_>) -> *mut c_void {
+    match take(guard) {
+        Ok(block) => block,
+        Err(PoolError::Exhausted) => core::ptr::null_mut(),
+        // pool::alloc refuses with nothing else.
+        Err(_) => CORRUPTED,
+    }
+}
+
+/// [`take_out_of_line`]'s "the pool's memory is corrupted".
+const CORRUPTED: *mut c_void = 1 as *mut c_void;
 
 /// A thread that has slept finds its pool gone (woken by a free, then detached or deleted
 /// before it ran): the outcome a detach gives a queued waiter.

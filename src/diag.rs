@@ -2,7 +2,7 @@
 //! name. Diagnostics only; nothing here changes a pool.
 //!
 //! Bounded, because it runs on a live system: a pool is reached only through the registry
-//! ([`Registry::into_locked_pool`]), so one deleted meanwhile is skipped, never read after it was
+//! ([`Registry::lock_pool`]), so one deleted meanwhile is skipped, never read after it was
 //! freed; its free list is walked [`LINKS_PER_LOCK`] links at a time, each with the registry
 //! and the pool lock held (interrupts masked) and released in between, so the time with
 //! interrupts off does not grow with the pool. If the pool's head or free count changed

@@ -26,8 +26,7 @@
 //! # Locks, and the order they nest in
 //!
 //! [`Registry`] (the kernel's list of MemPool objects) may be held while a pool is locked
-//! ([`Registry::into_locked_pool`], which then lets the registry go), never the other way
-//! round: no code here, and nothing in `rt_mp_detach`/`rt_mp_delete`, takes the registry's
+//! ([`Registry::lock_pool`]), never the other way round: no code here, and nothing in `rt_mp_detach`/`rt_mp_delete`, takes the registry's
 //! lock while holding a pool's (they retire the pool under its lock, release it, and only
 //! then unregister it). The scheduler's and the timer's locks nest inside, as in the kernel.
 
@@ -194,71 +193,6 @@ pub fn tick() -> sys::rt_tick_t {
     unsafe { sys::rt_tick_get() }
 }
 
-/// Interrupts masked on this CPU (on RT-Thread 4.1/5.0 SMP: the kernel's global lock, which
-/// `rt_hw_interrupt_disable` is there).
-///
-/// # Invariants
-///
-/// `level` is what `rt_hw_interrupt_disable` returned; interrupts stay masked until drop.
-#[cfg(not(rtt_registry_spinlock))]
-struct IrqMask {
-    level: rt_base_t,
-}
-
-#[cfg(not(rtt_registry_spinlock))]
-impl IrqMask {
-    #[inline(always)]
-    fn new() -> IrqMask {
-        // SAFETY: masking interrupts is always allowed; Drop restores the saved level.
-        let level = unsafe { irq_disable() };
-        // INVARIANT: `level` is the value to restore.
-        IrqMask { level }
-    }
-}
-
-#[cfg(not(rtt_registry_spinlock))]
-impl Drop for IrqMask {
-    #[inline(always)]
-    fn drop(&mut self) {
-        // SAFETY: restores the level that `new`'s rt_hw_interrupt_disable returned.
-        unsafe { irq_enable(self.level) };
-    }
-}
-
-/// A kernel spinlock held with interrupts masked (`rt_spin_lock_irqsave`).
-///
-/// # Invariants
-///
-/// `lock` is held by this CPU, taken with `rt_spin_lock_irqsave`, which returned `level`.
-#[cfg(rtt_registry_spinlock)]
-struct SpinGuard {
-    lock: *mut sys::rt_spinlock,
-    level: rt_base_t,
-}
-
-#[cfg(rtt_registry_spinlock)]
-impl SpinGuard {
-    /// # Safety
-    ///
-    /// `lock` must be an initialised kernel spinlock that stays valid until the guard drops.
-    #[inline(always)]
-    unsafe fn new(lock: *mut sys::rt_spinlock) -> SpinGuard {
-        // SAFETY: guaranteed by the caller; released in Drop.
-        let level = unsafe { spin_lock_irqsave(lock) };
-        // INVARIANT: taken just now, with this level.
-        SpinGuard { lock, level }
-    }
-}
-
-#[cfg(rtt_registry_spinlock)]
-impl Drop for SpinGuard {
-    #[inline(always)]
-    fn drop(&mut self) {
-        // SAFETY: held by this guard (invariant); the lock is still valid (`new`'s contract).
-        unsafe { spin_unlock_irqrestore(self.lock, self.level) };
-    }
-}
-
 /// Takes the lock of `mp`, in the form this kernel takes it (see the module documentation),
 /// and returns the level to restore. Only the level is kept: the lock itself is found from
 /// `mp` again at unlock, which keeps [`PoolGuard`] two words (it lives on the stack of a
@@ -284,7 +218,7 @@ unsafe fn lock_pool_raw(mp: *mut rt_mempool) -> rt_base_t {
 /// # Safety
 ///
 /// The pool lock of `mp` must be held by this CPU, taken by [`lock_pool_raw`] (or nested
-/// inside another lock whose level was swapped in, see [`Registry::into_locked_pool`]).
+/// inside another lock).
 #[inline(always)]
 #[cfg_attr(not(all(rtt_smp, rtt_pool_spinlock)), allow(unused_variables))]
 unsafe fn unlock_pool_raw(mp: *mut rt_mempool, level: rt_base_t) {
@@ -331,32 +265,45 @@ pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
 ///
 /// # Invariants
 ///
-/// `info` is the kernel's MemPool container and its lock (its spinlock where it has one,
-/// else interrupt masking, as the kernel's own object functions take it) is held.
+/// `info` is the kernel's MemPool container and its lock is held, taken as the kernel's own
+/// object functions take it (its spinlock where it has one, else `rt_hw_interrupt_disable`),
+/// with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
 pub struct Registry {
     info: core::ptr::NonNull<sys::rt_object_information>,
-    #[cfg(rtt_registry_spinlock)]
-    _lock: SpinGuard,
-    #[cfg(not(rtt_registry_spinlock))]
-    _lock: IrqMask,
+    level: rt_base_t,
+}
+
+impl Drop for Registry {
+    #[inline(always)]
+    fn drop(&mut self) {
+        #[cfg(rtt_registry_spinlock)]
+        // SAFETY: held (invariant), taken with rt_spin_lock_irqsave, which returned `level`.
+        unsafe {
+            spin_unlock_irqrestore(addr_of_mut!((*self.info.as_ptr()).spinlock), self.level)
+        };
+        #[cfg(not(rtt_registry_spinlock))]
+        // SAFETY: held (invariant): restores what rt_hw_interrupt_disable returned.
+        unsafe {
+            irq_enable(self.level)
+        };
+    }
 }
 
 impl Registry {
-    /// Locks the registry. Interrupts stay masked until it drops: keep it short, never block.
+    /// Locks the registry.
     pub fn lock() -> Option<Registry> {
         // SAFETY: the object container of a class is a static of the kernel, valid forever.
-        let info = core::ptr::NonNull::new(unsafe {
-            sys::rt_object_get_information(sys::RT_Object_Class_MemPool)
-        })?;
-        // INVARIANT: the container's lock is taken here and held by the field until drop.
-        Some(Registry {
-            info,
-            // SAFETY: the container's spinlock is initialised by the kernel and static.
-            #[cfg(rtt_registry_spinlock)]
-            _lock: unsafe { SpinGuard::new(addr_of_mut!((*info.as_ptr()).spinlock)) },
-            #[cfg(not(rtt_registry_spinlock))]
-            _lock: IrqMask::new(),
-        })
+        let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
+        let info = core::ptr::NonNull::new(info)?;
+        #[cfg(rtt_registry_spinlock)]
+        // SAFETY: the container's spinlock is initialised by the kernel and static; released
+        // in Drop.
+        let level = unsafe { spin_lock_irqsave(addr_of_mut!((*info.as_ptr()).spinlock)) };
+        #[cfg(not(rtt_registry_spinlock))]
+        // SAFETY: masking interrupts is always allowed; restored in Drop.
+        let level = unsafe { irq_disable() };
+        // INVARIANT: the container's lock is taken just now with this level.
+        Some(Registry { info, level })
     }
 
     /// The `index`-th registered pool, if there are that many. Reads only kernel-owned list
@@ -390,40 +337,56 @@ impl Registry {
         })
     }
 
-    /// Finds `mp` among the registered pools and locks it, if it is still a live pool, then
-    /// releases the registry: this is the only way a thread that has slept may reach a pool
-    /// again.
-    ///
-    /// Why the pool stays valid once the registry is released: a pool is freed, or its memory
-    /// given back to the user, only by `rt_mp_delete` / `rt_mp_detach`, and both first
-    /// retire it under its lock and only then unregister and free it. The pool lock, taken
-    /// here before the registry is let go, makes them wait until the guard drops.
-    ///
-    /// The two locks are released out of order, so their saved interrupt levels are swapped:
-    /// the registry is released with interrupts still masked (and, where its lock also locks
-    /// the scheduler, with the pool's lock still holding it), and the guard restores what the
-    /// caller had.
-    pub fn into_locked_pool(mut self, mp: *mut rt_mempool) -> Option<PoolGuard<'static>> {
+    /// Finds `mp` among the registered pools and locks it, if it is still a live pool: this is
+    /// the only way a thread that has slept may reach a pool again. The registry stays held
+    /// with the pool (the locks are released in the order they nest: RT-Thread 5.1 checks
+    /// that), so the pool cannot be unregistered, so not freed, while the guard exists.
+    pub fn lock_pool(self, mp: *mut rt_mempool) -> Option<LockedPool> {
         if !self.contains(mp) {
             return None;
         }
         // SAFETY: `mp` is a registered MemPool object, so a pool whose lock was initialised
-        // before it was registered (rt_mp_init) or published (rt_mp_create), valid while the
-        // registry is held, and after that while its lock is held (see above).
-        let mut guard = unsafe { PoolGuard::lock(mp) }?;
-        // INVARIANT (of both guards): each still restores a level the kernel gave for the
-        // locks held, innermost first.
-        core::mem::swap(&mut self._lock.level, &mut guard.level);
-        drop(self);
-        Some(guard)
+        // before it was registered (rt_mp_init) or published (rt_mp_create), and it stays
+        // registered, so valid, while `self` is held, which LockedPool keeps until after the
+        // pool guard.
+        let guard = unsafe { PoolGuard::lock(mp) }?;
+        Some(LockedPool {
+            guard,
+            _registry: self,
+        })
     }
 }
 
-/// [`Registry::lock`] and [`Registry::into_locked_pool`] in one call of its own, so that the
-/// registry's lock state never takes room in the caller's frame (a waiting thread's).
+/// A pool found in the registry and locked, with the registry still held.
+///
+/// # Invariants
+///
+/// `guard` is released before `_registry` (field order), and the pool it locks is
+/// registered while `_registry` is held.
+pub struct LockedPool {
+    guard: PoolGuard<'static>,
+    _registry: Registry,
+}
+
+impl core::ops::Deref for LockedPool {
+    type Target = PoolGuard<'static>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.guard
+    }
+}
+
+impl core::ops::DerefMut for LockedPool {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.guard
+    }
+}
+
+/// [`Registry::lock`] and [`Registry::lock_pool`] in one call of its own, so that the
+/// registry walk never takes room in the caller's frame (a waiting thread's).
 #[inline(never)]
-pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<PoolGuard<'static>> {
-    Registry::lock()?.into_locked_pool(mp)
+pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<LockedPool> {
+    Registry::lock()?.lock_pool(mp)
 }
 
 /// Exclusive access to one live pool's fields: the only way this library reads or writes
@@ -435,10 +398,10 @@ pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<PoolGuard<'static>> {
 /// and `mp` was a live
 /// pool (class MemPool, `block_total_count` not 0) when the lock was taken; under the lock
 /// nobody else changes that or the fields. `mp` stays valid for the guard's lifetime `'r`:
-/// the caller's contract of the C API vouches for it, or the registry it was found in
-/// ([`Registry::into_locked_pool`]: retiring a pool needs this lock).
+/// the caller's contract of the C API vouches for it, or the registry it was found in, held
+/// with it ([`LockedPool`]).
 pub struct PoolGuard<'r> {
-    mp: *mut rt_mempool,
+    mp: core::ptr::NonNull<rt_mempool>,
     level: rt_base_t,
     _registry: PhantomData<&'r Registry>,
 }
@@ -447,7 +410,7 @@ impl Drop for PoolGuard<'_> {
     #[inline(always)]
     fn drop(&mut self) {
         // SAFETY: the pool lock of `mp` is held (invariant), with this level to restore.
-        unsafe { unlock_pool_raw(self.mp, self.level) };
+        unsafe { unlock_pool_raw(self.mp.as_ptr(), self.level) };
     }
 }
 
@@ -470,6 +433,7 @@ impl<'r> PoolGuard<'r> {
     /// initialised, valid for `'r`.
     #[inline(always)]
     pub unsafe fn lock(mp: *mut rt_mempool) -> Option<PoolGuard<'r>> {
+        let nonnull = core::ptr::NonNull::new(mp)?;
         // SAFETY: guaranteed by the caller.
         let level = unsafe { lock_pool_raw(mp) };
         // SAFETY: readable (caller); read under the lock, so it cannot change meanwhile.
@@ -481,7 +445,7 @@ impl<'r> PoolGuard<'r> {
         }
         // INVARIANT: locked, and live as just checked.
         Some(PoolGuard {
-            mp,
+            mp: nonnull,
             level,
             _registry: PhantomData,
         })
@@ -490,7 +454,7 @@ impl<'r> PoolGuard<'r> {
     /// The pool's address (for headers and hooks; not to be dereferenced).
     #[inline(always)]
     pub fn as_ptr(&self) -> *mut rt_mempool {
-        self.mp
+        self.mp.as_ptr()
     }
 
     /// The pool's geometry, free-list state and region, checked: overwritten fields give
@@ -499,7 +463,7 @@ impl<'r> PoolGuard<'r> {
     pub fn load(&self) -> Option<(Geometry, PoolState, RawRegion)> {
         // SAFETY: a live pool under its lock (invariant).
         let (start, block_size, total, head, free) = unsafe {
-            let mp = self.mp;
+            let mp = self.mp.as_ptr();
             (
                 (*mp).start_address.cast::<u8>(),
                 (*mp).block_size as usize,
@@ -526,8 +490,8 @@ impl<'r> PoolGuard<'r> {
         };
         // SAFETY: a live pool under its lock (invariant).
         unsafe {
-            (*self.mp).block_list = head;
-            (*self.mp).block_free_count = state.free as rt_size_t;
+            (*self.mp.as_ptr()).block_list = head;
+            (*self.mp.as_ptr()).block_free_count = state.free as rt_size_t;
         }
     }
 
@@ -537,7 +501,7 @@ impl<'r> PoolGuard<'r> {
     pub fn has_waiters(&self) -> bool {
         // SAFETY: a live pool under its lock (invariant).
         unsafe {
-            let head = addr_of_mut!((*self.mp).suspend_thread);
+            let head = addr_of_mut!((*self.mp.as_ptr()).suspend_thread);
             (*head).next != head
         }
     }
@@ -548,7 +512,7 @@ impl<'r> PoolGuard<'r> {
     pub fn wake_first(&mut self) -> Wake {
         // SAFETY: a live pool under its lock (invariant); the suspend list holds threads only.
         let woken = unsafe {
-            let list = addr_of_mut!((*self.mp).suspend_thread);
+            let list = addr_of_mut!((*self.mp.as_ptr()).suspend_thread);
             #[cfg(rtt_susp_list)]
             let thread = sys::rt_susp_list_dequeue(list, EOK);
             #[cfg(not(rtt_susp_list))]
@@ -567,12 +531,12 @@ impl<'r> PoolGuard<'r> {
     /// leaves to each object class and RT-Thread's mempool never uses (0 when set up).
     pub fn owed_wakes(&self) -> u8 {
         // SAFETY: a live pool under its lock (invariant).
-        unsafe { (*self.mp).parent.flag }
+        unsafe { (*self.mp.as_ptr()).parent.flag }
     }
 
     pub fn set_owed_wakes(&mut self, owed: u8) {
         // SAFETY: a live pool under its lock (invariant).
-        unsafe { (*self.mp).parent.flag = owed }
+        unsafe { (*self.mp.as_ptr()).parent.flag = owed }
     }
 
     /// Queues the calling thread on the pool (FIFO and uninterruptible on 5.1+, at the head
@@ -585,7 +549,7 @@ impl<'r> PoolGuard<'r> {
         // (Waiter's invariant), valid while it runs.
         unsafe {
             (*thread).error = EOK;
-            let list = addr_of_mut!((*self.mp).suspend_thread);
+            let list = addr_of_mut!((*self.mp.as_ptr()).suspend_thread);
             #[cfg(rtt_susp_list)]
             let suspended = sys::rt_thread_suspend_to_list(
                 thread,
@@ -619,14 +583,14 @@ impl<'r> PoolGuard<'r> {
         let (geometry, _, region) = self.load()?;
         // SAFETY: a live pool under its lock (invariant); the suspend list holds threads.
         unsafe {
-            let list = addr_of_mut!((*self.mp).suspend_thread);
+            let list = addr_of_mut!((*self.mp.as_ptr()).suspend_thread);
             #[cfg(rtt_susp_list)]
             sys::rt_susp_list_resume_all(list, RETIRED_ERROR);
             #[cfg(not(rtt_susp_list))]
             while !glue::rtt_mempool_resume_first(list, RETIRED_ERROR).is_null() {}
-            (*self.mp).block_total_count = 0;
-            (*self.mp).block_free_count = 0;
-            (*self.mp).block_list = core::ptr::null_mut();
+            (*self.mp.as_ptr()).block_total_count = 0;
+            (*self.mp.as_ptr()).block_free_count = 0;
+            (*self.mp.as_ptr()).block_list = core::ptr::null_mut();
         }
         Some((geometry, region))
     }
@@ -634,7 +598,7 @@ impl<'r> PoolGuard<'r> {
     /// The pool's name and block size, for `mp_check`'s report.
     pub fn block_size(&self) -> usize {
         // SAFETY: a live pool under its lock (invariant).
-        unsafe { (*self.mp).block_size as usize }
+        unsafe { (*self.mp.as_ptr()).block_size as usize }
     }
 
     /// How many threads wait, counting at most `limit`. Where suspend lists are guarded by
@@ -653,7 +617,7 @@ impl<'r> PoolGuard<'r> {
         // meanwhile: on 4.1/5.0 every change to it happens with interrupts masked, which the
         // pool lock is there; on 5.1+ under the scheduler lock, held here.
         unsafe {
-            let head = addr_of_mut!((*self.mp).suspend_thread);
+            let head = addr_of_mut!((*self.mp.as_ptr()).suspend_thread);
             let mut node = (*head).next;
             while node != head && count < limit {
                 count += 1;
