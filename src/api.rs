@@ -514,18 +514,22 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
     let Some(mut guard) = (unsafe { PoolGuard::lock(mp) }) else {
         return refuse_null(F, Misuse::NotAPool);
     };
-    let taken = take(&mut guard);
+    // The same out-of-line take as the blocking path's: one copy of the pool logic in the
+    // image, for one call more on the fast path.
+    let block = take_out_of_line(&mut guard);
     drop(guard);
-    match taken {
-        Ok(block) => hooked_alloc(mp, block),
-        Err(PoolError::Exhausted) if time == 0 => {
-            kernel::set_errno(-kernel::ETIMEOUT);
-            core::ptr::null_mut()
-        }
-        // A tail call: this frame is gone while the thread waits.
-        Err(PoolError::Exhausted) => wait_for_block(mp, time),
-        Err(error) => refuse_null(F, error.into()),
+    if block == CORRUPTED {
+        return refuse_null(F, Misuse::Corrupted);
     }
+    if !block.is_null() {
+        return hooked_alloc(mp, block);
+    }
+    if time == 0 {
+        kernel::set_errno(-kernel::ETIMEOUT);
+        return core::ptr::null_mut();
+    }
+    // A tail call: this frame is gone while the thread waits.
+    wait_for_block(mp, time)
 }
 
 /// The blocking part of `rt_mp_alloc`. Every attempt here reaches the pool through the

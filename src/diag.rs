@@ -69,6 +69,12 @@ fn check_pool(mp: *mut rt_mempool) -> Option<Finding> {
     Some(Finding::Busy)
 }
 
+/// Byte-wise equality, written out: slice `==` would pull `memcmp` from compiler_builtins
+/// into the firmware, where the kernel has its own.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// The name as C compares it: up to the NUL, at most RT_NAME_MAX bytes.
 fn name_bytes(name: &[u8; NAME_MAX]) -> &[u8] {
     let len = name.iter().position(|&b| b == 0).unwrap_or(NAME_MAX);
@@ -110,7 +116,7 @@ pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
         Some((mp, unsafe { kernel::name_of(mp) }))
     }) {
         index += 1;
-        if wanted.is_some_and(|wanted| wanted.to_bytes() != name_bytes(&pool_name)) {
+        if wanted.is_some_and(|wanted| !same_bytes(wanted.to_bytes(), name_bytes(&pool_name))) {
             continue;
         }
         let Some(finding) = check_pool(mp) else {
@@ -118,13 +124,13 @@ pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
             continue;
         };
         checked += 1;
-        let (figures, verdict) = match finding {
-            Finding::Checked(figures, true) => (figures, c"ok"),
-            Finding::Checked(figures, false) => (figures, c"CORRUPTED"),
-            Finding::Unreadable => ([0; 5], c"CORRUPTED"),
-            Finding::Busy => ([0; 5], c"busy"),
+        let (figures, verdict, ok) = match finding {
+            Finding::Checked(figures, true) => (figures, c"ok", true),
+            Finding::Checked(figures, false) => (figures, c"CORRUPTED", false),
+            Finding::Unreadable => ([0; 5], c"CORRUPTED", false),
+            Finding::Busy => ([0; 5], c"busy", false),
         };
-        broken += usize::from(verdict != c"ok");
+        broken += usize::from(!ok);
         kernel::print_check_line(&pool_name, figures, verdict);
     }
     if checked == 0 && !name.is_null() {
