@@ -1,6 +1,7 @@
 /*
- * rtt-mempool qemu test bed: `bed_utest_pinned [args]` runs `utest_run [args]` in a thread
- * bound to CPU 0 before it starts and waits for it.
+ * rtt-mempool qemu test bed, SMP builds: `bed_utest_pinned [args]` runs `utest_run [args]` in
+ * a thread bound to CPU 0 before it starts and waits for it; `bed_sample` (below) runs the
+ * sample without the shell's prompt in the middle of its output.
  *
  * For SMP builds of RT-Thread 4.1, whose RT_THREAD_CTRL_BIND_CPU binds a thread only
  * before its start: the suite pins every test case to one CPU (tc_pin_self in
@@ -57,4 +58,29 @@ static int bed_utest_pinned(int argc, char **argv)
     return 0;
 }
 MSH_CMD_EXPORT(bed_utest_pinned, utest_run in a thread bound to CPU 0);
+
+int mempool_sample(void);
+
+/*
+ * `bed_sample`: starts the unchanged memp_sample (its `mempool_sample` command) and returns
+ * only when its two threads have ended, so that the shell's next prompt is not printed on
+ * the other CPU in the middle of the sample's lines (4.1/5.0's rt_kprintf shares one buffer
+ * between CPUs).
+ */
+static int bed_sample(void)
+{
+    int i;
+
+    mempool_sample();
+    for (i = 0; i < 500; i++)
+    {
+        rt_thread_mdelay(10);
+        if (rt_thread_find("thread1") == RT_NULL && rt_thread_find("thread2") == RT_NULL)
+            break;
+    }
+    /* let the exiting threads finish their last line */
+    rt_thread_mdelay(50);
+    return 0;
+}
+MSH_CMD_EXPORT(bed_sample, memp_sample that returns when its threads are done);
 #endif
