@@ -584,7 +584,10 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
 #[inline(never)]
 fn take_or_queue(mp: *mut rt_mempool, waiter: &Waiter, remaining: rt_int32_t) -> *mut c_void {
     const F: &CStr = c"rt_mp_alloc";
-    let Some(mut guard) = kernel::find_locked_pool(mp) else {
+    // The registry walk inlined here, not a call: interrupts are still enabled on the way
+    // into it, and an interrupt saves its context on this thread's stack on top of whatever
+    // frames are live then.
+    let Some(mut guard) = Registry::lock().and_then(|registry| registry.lock_pool(mp)) else {
         return retired();
     };
     let block = take_out_of_line(&mut guard);

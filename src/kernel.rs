@@ -291,6 +291,7 @@ impl Drop for Registry {
 
 impl Registry {
     /// Locks the registry.
+    #[inline(always)]
     pub fn lock() -> Option<Registry> {
         // SAFETY: the object container of a class is a static of the kernel, valid forever.
         let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
@@ -341,6 +342,7 @@ impl Registry {
     /// the only way a thread that has slept may reach a pool again. The registry stays held
     /// with the pool (the locks are released in the order they nest: RT-Thread 5.1 checks
     /// that), so the pool cannot be unregistered, so not freed, while the guard exists.
+    #[inline(always)]
     pub fn lock_pool(self, mp: *mut rt_mempool) -> Option<LockedPool> {
         if !self.contains(mp) {
             return None;
