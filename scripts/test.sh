@@ -97,6 +97,9 @@ if [ -n "${RTT_ROOT:-}" ]; then
     # RT-Thread's, not this library's.
     stage qemu-kernel-mempool env QEMU_TEST_OUT=target/qemu-vexpress-a9-kernel-mempool \
         python3 scripts/qemu_test.py --kernel-mempool
+    # ...also on SMP, where the stress case contends from both CPUs with either pool.
+    stage qemu-kernel-mempool-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-kernel-mempool-smp \
+        python3 scripts/qemu_test.py --kernel-mempool --smp
     # And with the optional paranoid checks.
     stage qemu-paranoid env QEMU_TEST_OUT=target/qemu-vexpress-a9-paranoid \
         EXTRA_CONFIG="RTT_MEMPOOL_PARANOID_CHECKS ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py
