@@ -26,6 +26,7 @@ const KERNEL_CFGS: &[(&str, &[&str])] = &[
     ("rtt_hook", &["RT_USING_HOOK", "RT_HOOK_USING_FUNC_PTR"]),
     ("rtt_debug", &["RT_USING_DEBUG"]),
     ("rtt_paranoid", &["RTT_MEMPOOL_PARANOID_CHECKS"]),
+    ("rtt_omit_mp_check", &["RTT_MEMPOOL_OMIT_MP_CHECK"]),
 ];
 
 fn main() {
@@ -38,6 +39,7 @@ fn main() {
         "RTT_MEMPOOL_CFLAGS",
         "RTT_HOST_ALIGN_SIZE",
         "RTT_HOST_PARANOID",
+        "RTT_HOST_OMIT_MP_CHECK",
         "RTT_MEMPOOL_BLESS",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
@@ -219,6 +221,9 @@ fn kernel_flags(manifest: &Path) -> Vec<String> {
     )];
     if let Ok(align) = env::var("RTT_HOST_ALIGN_SIZE") {
         flags.push(format!("-DRT_ALIGN_SIZE={align}"));
+    }
+    if env::var("RTT_HOST_OMIT_MP_CHECK").is_ok_and(|v| v == "1") {
+        flags.push("-DRTT_MEMPOOL_OMIT_MP_CHECK".into());
     }
     if env::var("RTT_HOST_PARANOID").is_ok_and(|v| v == "1") {
         flags.push("-DRTT_MEMPOOL_PARANOID_CHECKS".into());

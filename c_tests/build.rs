@@ -41,6 +41,7 @@ fn main() {
         "EXTRA_TESTS",
         "RTT_HOST_ALIGN_SIZE",
         "RTT_HOST_PARANOID",
+        "RTT_HOST_OMIT_MP_CHECK",
         "RTT_ROOT",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
@@ -103,6 +104,9 @@ fn main() {
     }
     // The library's optional checks (Kconfig RTT_MEMPOOL_PARANOID_CHECKS), for the suite's
     // test cases that only hold with them.
+    if env::var("RTT_HOST_OMIT_MP_CHECK").is_ok_and(|v| v == "1") {
+        build.define("RTT_MEMPOOL_OMIT_MP_CHECK", None);
+    }
     if env::var("RTT_HOST_PARANOID").is_ok_and(|v| v == "1") {
         build.define("RTT_MEMPOOL_PARANOID_CHECKS", None);
     }

@@ -35,4 +35,12 @@ if [ -n "$forbidden" ]; then
 fi
 text=$(arm-none-eabi-size -A $objects | awk '$1 ~ /^\.(text|rodata)/ {s += $2} END {print s}')
 echo "size: $lib: .text+.rodata of the library's objects = $text bytes ($target, opt-level=s, LTO)"
+# The same without mp_check (Kconfig RTT_MEMPOOL_OMIT_MP_CHECK), reported separately.
+RTT_HOST_OMIT_MP_CHECK=1 cargo rustc -p rtt-mempool --lib --release --target "$target" \
+    --crate-type staticlib --quiet --target-dir target/omit-mp-check
+bare="$work/bare"
+mkdir -p "$bare"
+(cd "$bare" && arm-none-eabi-ar x "$OLDPWD/target/omit-mp-check/$target/release/librtt_mempool.a")
+bare_text=$(arm-none-eabi-size -A "$bare"/rtt_mempool-*.o "$bare"/*glue.o | awk '$1 ~ /^\.(text|rodata)/ {s += $2} END {print s}')
+echo "size: without mp_check (RTT_MEMPOOL_OMIT_MP_CHECK): $bare_text bytes ($target)"
 exit $status

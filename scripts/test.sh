@@ -81,6 +81,9 @@ done
 # And with the optional paranoid checks (Kconfig RTT_MEMPOOL_PARANOID_CHECKS).
 stage host-paranoid env RTT_HOST_PARANOID=1 \
     cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
+# And without mp_check (Kconfig RTT_MEMPOOL_OMIT_MP_CHECK).
+stage host-omit-mp-check env RTT_HOST_OMIT_MP_CHECK=1 \
+    cargo test -p rtt-mempool-host-tests --target i686-unknown-linux-gnu
 stage miri scripts/miri.sh
 check firmware scripts/firmware_check.sh
 # The same library for a Cortex-M3 (Thumb-2) target, as a Cortex-M BSP would build it.

@@ -153,7 +153,7 @@ void rtt_mempool_free_hook(struct rt_mempool *mp, void *block)
 }
 #endif /* RT_USING_HOOK */
 
-#ifdef RT_USING_FINSH
+#if defined(RT_USING_FINSH) && !defined(RTT_MEMPOOL_OMIT_MP_CHECK)
 #include <finsh.h>
 
 int rtt_mempool_check(const char *name);
@@ -164,4 +164,4 @@ int mp_check(int argc, char **argv)
     return rtt_mempool_check(argc > 1 ? argv[1] : RT_NULL);
 }
 MSH_CMD_EXPORT(mp_check, check memory pools: mp_check [name]);
-#endif /* RT_USING_FINSH */
+#endif /* RT_USING_FINSH && !RTT_MEMPOOL_OMIT_MP_CHECK */

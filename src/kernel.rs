@@ -74,6 +74,7 @@ const _: () = assert!(
 );
 
 /// `RT_NAME_MAX` of the user's configuration.
+#[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
 pub const NAME_MAX: usize = sys::RTT_MEMPOOL_NAME_MAX as usize;
 
 const CLASS_MEMPOOL: u8 = sys::RT_Object_Class_MemPool as u8;
@@ -309,6 +310,7 @@ impl Registry {
 
     /// The `index`-th registered pool, if there are that many. Reads only kernel-owned list
     /// nodes, so it is safe whatever memory a caller's pointers point to.
+    #[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
     pub fn nth(&self, index: usize) -> Option<*mut rt_mempool> {
         self.pools().nth(index)
     }
@@ -598,6 +600,7 @@ impl<'r> PoolGuard<'r> {
     }
 
     /// The pool's name and block size, for `mp_check`'s report.
+    #[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
     pub fn block_size(&self) -> usize {
         // SAFETY: a live pool under its lock (invariant).
         unsafe { (*self.mp.as_ptr()).block_size as usize }
@@ -606,6 +609,7 @@ impl<'r> PoolGuard<'r> {
     /// How many threads wait, counting at most `limit`. Where suspend lists are guarded by
     /// the scheduler lock (5.1+: a timeout unlinks its thread under it, not under the pool
     /// lock), the count is taken under it, so the walk never meets a node being unlinked.
+    #[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
     pub fn waiter_count(&self, limit: usize) -> usize {
         #[cfg(rtt_sched_lock)]
         let mut level: sys::rt_sched_lock_level_t = 0;
@@ -779,6 +783,7 @@ pub fn report(function: &CStr, problem: &CStr) {
 }
 
 /// Prints a constant line on the console.
+#[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
 pub fn print(line: &CStr) {
     // SAFETY: "%s" with one NUL-terminated string.
     unsafe { sys::rt_kprintf(c"%s".as_ptr(), line.as_ptr()) };
@@ -789,6 +794,7 @@ pub fn print(line: &CStr) {
 /// # Safety
 ///
 /// `text` must be NUL-terminated.
+#[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
 pub unsafe fn print_with(prefix: &CStr, text: *const c_char, suffix: &CStr) {
     // SAFETY: three NUL-terminated strings, guaranteed by the caller for `text`.
     unsafe { sys::rt_kprintf(c"%s%s%s".as_ptr(), prefix.as_ptr(), text, suffix.as_ptr()) };
@@ -796,6 +802,7 @@ pub unsafe fn print_with(prefix: &CStr, text: *const c_char, suffix: &CStr) {
 
 /// Prints one line of `mp_check`'s report: the name (at most RT_NAME_MAX bytes, copied while
 /// the pool was registered) and the figures.
+#[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
 pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CStr) {
     // SAFETY: the name is printed with its bound, so it need not be NUL-terminated; the
     // numbers are passed as unsigned long, as the format says.
@@ -820,6 +827,7 @@ pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CS
 /// # Safety
 ///
 /// `mp` must be readable (a registered pool, under the [`Registry`]).
+#[cfg_attr(rtt_omit_mp_check, allow(dead_code))] // used by mp_check (diag)
 pub unsafe fn name_of(mp: *const rt_mempool) -> [u8; NAME_MAX] {
     let mut name = [0u8; NAME_MAX];
     // SAFETY: the name array lies inside the readable object; its length is RT_NAME_MAX.

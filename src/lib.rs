@@ -11,7 +11,8 @@
 //!   errno, hooks).
 //! - `api`: the `extern "C"` `rt_mp_*` functions, doing only ABI work: argument checks,
 //!   setting up and retiring `struct rt_mempool`, and the waiting protocol (documented there).
-//! - `diag`: `mp_check`, the bounded consistency report.
+//! - `diag`: `mp_check`, the bounded consistency report (left out with Kconfig
+//!   `RTT_MEMPOOL_OMIT_MP_CHECK`).
 //!
 //! The library is `#![no_std]`. On hosted targets (the host test kernel) it links `std` only
 //! for the panic runtime; on bare-metal targets it has no panic path at all (checked by
@@ -28,14 +29,14 @@ pub mod pool;
 
 #[cfg(all(feature = "capi", not(test)))]
 mod api;
-#[cfg(all(feature = "capi", not(test)))]
+#[cfg(all(feature = "capi", not(test), not(rtt_omit_mp_check)))]
 mod diag;
 #[cfg(all(feature = "capi", not(test)))]
 mod kernel;
 
 #[cfg(all(feature = "capi", not(test)))]
 pub use api::*;
-#[cfg(all(feature = "capi", not(test)))]
+#[cfg(all(feature = "capi", not(test), not(rtt_omit_mp_check)))]
 pub use diag::rtt_mempool_check;
 
 #[cfg(all(not(test), target_os = "none"))]

@@ -17,7 +17,7 @@
 #include "host_kernel.h"
 #endif
 
-#if defined(RTT_MEMPOOL_HARDENED) && defined(RT_USING_FINSH)
+#if defined(RTT_MEMPOOL_HARDENED) && defined(RT_USING_FINSH) && !defined(RTT_MEMPOOL_OMIT_MP_CHECK)
 
 int mp_check(int argc, char **argv);
 
@@ -299,4 +299,4 @@ static void testcase(void)
 }
 UTEST_TC_EXPORT(testcase, "components.mempool.mp_check", utest_tc_init, utest_tc_cleanup, TC_TIMEOUT);
 
-#endif /* RTT_MEMPOOL_HARDENED && RT_USING_FINSH */
+#endif /* RTT_MEMPOOL_HARDENED && RT_USING_FINSH && !RTT_MEMPOOL_OMIT_MP_CHECK */
