@@ -18,22 +18,25 @@ demo:
 test:
 	@scripts/test.sh
 
-# The real-kernel test bed alone (needs RTT_ROOT).
-# EXTRA_TESTS=dir EXTRA_CONFIG="RT_USING_SIGNALS RT_SIG_INFO_MAX=32" extend the image.
+# The real-kernel test bed alone (needs RTT_ROOT), on board BSP (scripts/boards/; default
+# qemu-vexpress-a9). EXTRA_TESTS=dir EXTRA_CONFIG="RT_USING_SIGNALS RT_SIG_INFO_MAX=32" extend
+# the image.
+BSP ?= qemu-vexpress-a9
 qemu-test:
-	@scripts/setup.sh qemu
-	@python3 scripts/qemu_test.py
+	@scripts/setup.sh qemu $(BSP)
+	@python3 scripts/qemu_test.py --bsp $(BSP)
 
 # The same bed on an SMP build of the BSP (RT_USING_SMP, two CPUs).
 qemu-test-smp:
-	@scripts/setup.sh qemu
-	@QEMU_TEST_OUT=target/qemu-vexpress-a9-smp EXTRA_CONFIG="RT_USING_SMP RT_CPUS_NR=2 $(EXTRA_CONFIG)" python3 scripts/qemu_test.py
+	@scripts/setup.sh qemu $(BSP)
+	@QEMU_TEST_OUT=target/$(BSP)-smp python3 scripts/qemu_test.py --bsp $(BSP) --smp
 
-# The bed for every tree in RTT_ROOTS="<tree> <tree> ..." (default $RTT_ROOT) x {single core,
-# SMP, kernel-mempool}; one table, then `N passed, N failed`.
+# The bed for every board in BSPS (default: every board the bed knows) x every tree in
+# RTT_ROOTS="<tree> <tree> ..." (default $RTT_ROOT) x {single core, SMP where the board runs
+# it, kernel-mempool}; one table, then `N passed, N failed`.
 qemu-matrix:
-	@scripts/setup.sh qemu
-	@RTT_ROOTS="$(or $(RTT_ROOTS),$(RTT_ROOT))" python3 scripts/qemu_matrix.py
+	@scripts/setup.sh qemu $(or $(BSPS),all)
+	@BSPS="$(BSPS)" RTT_ROOTS="$(or $(RTT_ROOTS),$(RTT_ROOT))" python3 scripts/qemu_matrix.py
 
 # Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
 bench:

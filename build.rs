@@ -70,7 +70,7 @@ fn main() {
     let kernel_flags = kernel_flags(&manifest);
     let compiler = cc::Build::new().get_compiler();
     let system_includes = if target.contains("-none") {
-        cross_system_includes(compiler.path())
+        cross_system_includes(&compiler)
     } else {
         Vec::new()
     };
@@ -250,10 +250,13 @@ fn defined_macros(kernel_flags: &[String], out: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The cross compiler's own include directories (newlib, gcc's stddef.h), which clang does
-/// not know for a bare-metal target.
-fn cross_system_includes(compiler: &Path) -> Vec<String> {
-    let Ok(output) = Command::new(compiler)
+/// The cross compiler's own include directories (newlib or picolibc, gcc's stddef.h), which
+/// clang does not know for a bare-metal target. Asked with the flags the BSP compiles with
+/// (cc's view: its target flags, then `CFLAGS_<target>`, where the package's SConscript puts
+/// the BSP's machine flags and `--specs=`), since they choose the C library and multilib.
+fn cross_system_includes(compiler: &cc::Tool) -> Vec<String> {
+    let Ok(output) = Command::new(compiler.path())
+        .args(compiler.args())
         .args(["-E", "-Wp,-v", "-xc", "/dev/null"])
         .output()
     else {
@@ -264,15 +267,31 @@ fn cross_system_includes(compiler: &Path) -> Vec<String> {
         .skip_while(|l| !l.starts_with("#include <...>"))
         .skip(1)
         .take_while(|l| l.starts_with(' '))
-        .map(|l| format!("-isystem{}", l.trim()))
+        .map(|l| {
+            let dir = l.trim();
+            // gcc's private headers (stddef.h, stdatomic.h, ...) only after clang's own: they
+            // are written for gcc's builtins, and clang rejects gcc's stdatomic.h on the
+            // `_Atomic` types of RT_USING_STDC_ATOMIC (a libc without its own stdatomic.h,
+            // e.g. picolibc, would otherwise reach it). The C library's headers stay first.
+            if dir.contains("/lib/gcc/") {
+                format!("-idirafter{dir}")
+            } else {
+                format!("-isystem{dir}")
+            }
+        })
         .collect()
 }
 
 fn clang_target(rust_target: &str) -> String {
-    // clang spells the bare-metal ARM triples as rustc does; only the hosted x86 ones differ.
+    // clang spells the bare-metal ARM triples as rustc does; the hosted x86 ones, RISC-V (whose
+    // ISA extensions rustc puts in the architecture name, clang in -march) and bare-metal
+    // AArch64 differ.
     match rust_target {
         "i686-unknown-linux-gnu" => "i686-linux-gnu".into(),
         "x86_64-unknown-linux-gnu" => "x86_64-linux-gnu".into(),
+        "aarch64-unknown-none" | "aarch64-unknown-none-softfloat" => "aarch64-none-elf".into(),
+        other if other.starts_with("riscv64") => "riscv64-unknown-elf".into(),
+        other if other.starts_with("riscv32") => "riscv32-unknown-elf".into(),
         other => other.into(),
     }
 }
@@ -305,6 +324,9 @@ fn generate_bindings(
         .clang_arg(format!("--target={}", clang_target(target)))
         .clang_args(kernel_flags)
         .clang_args(system_includes)
+        // bare metal: clang's own stdatomic.h then stays with its builtins instead of handing
+        // over to the next one on the path (gcc's, which clang cannot compile)
+        .clang_args(target.contains("-none").then_some("-ffreestanding"))
         .use_core()
         .ctypes_prefix("core::ffi")
         .generate_comments(false)
@@ -334,7 +356,7 @@ fn generate_bindings(
         .allowlist_var("RT_Object_Class_(MemPool|Static)")
         .generate()
         .unwrap_or_else(|e| {
-            panic!("rtt-mempool: bindgen could not read the kernel headers ({e}); flags: {kernel_flags:?}")
+            panic!("rtt-mempool: bindgen could not read the kernel headers ({e}); flags: {kernel_flags:?}; system includes: {system_includes:?}")
         });
     bindings
         .write_to_file(out.join("bindings.rs"))

@@ -51,24 +51,57 @@ def _hard_float(flags):
 
 
 def _riscv(flags):
+    """RISC-V: the target whose float ABI is the BSP's -mabi (the linker refuses to mix
+    soft-float, single-float and double-float objects), and whose ISA the BSP's -march has.
+    Without -mabi, GCC's default for that -march (lp64d / ilp32d with D, ilp32f with F only,
+    else the soft-float one). Returns None without -march; raises ValueError when no Rust
+    target has that ABI."""
     m = re.findall(r'-march=(rv(32|64)[a-z0-9_]*)', flags)
     if not m:
         return None
     march, bits = m[-1]
     ext = march[4:].split('_')[0]
+    if 'g' in ext:
+        ext = ext.replace('g', 'imafd')
+    abis = re.findall(r'-mabi=(\w+)', flags)
+    if abis:
+        abi = abis[-1]
+    elif 'd' in ext:
+        abi = ('lp64' if bits == '64' else 'ilp32') + 'd'
+    elif 'f' in ext:
+        abi = ('lp64' if bits == '64' else 'ilp32') + 'f'
+    else:
+        abi = 'lp64' if bits == '64' else 'ilp32'
+
+    def none(why):
+        raise ValueError(
+            'rtt-mempool: no Rust target for -march=%s -mabi=%s (%s); set '
+            'RTT_MEMPOOL_RUST_TARGET or build the BSP with a float ABI Rust has' % (march, abi, why))
+
     if bits == '64':
-        return 'riscv64gc-unknown-none-elf' if ('g' in ext or 'd' in ext) else 'riscv64imac-unknown-none-elf'
-    if 'g' in ext or ('f' in ext and 'd' in ext):
+        if abi == 'lp64d':
+            if 'd' not in ext or 'c' not in ext or 'a' not in ext or 'm' not in ext:
+                none('riscv64gc-unknown-none-elf, the only lp64d target, needs rv64gc')
+            return 'riscv64gc-unknown-none-elf'
+        if abi == 'lp64':
+            # soft-float ABI: the library uses no floating point, so an F/D core is fine
+            if not all(x in ext for x in 'mac'):
+                none('riscv64imac-unknown-none-elf, the only lp64 target, needs M, A and C')
+            return 'riscv64imac-unknown-none-elf'
+        none('Rust has no bare-metal RV64 target with the %s ABI' % abi)
+    if abi == 'ilp32f':
+        if not all(x in ext for x in 'mafc'):
+            none('riscv32imafc-unknown-none-elf, the only ilp32f target, needs rv32imafc')
         return 'riscv32imafc-unknown-none-elf'
-    if 'f' in ext:
-        return 'riscv32imafc-unknown-none-elf'
-    if 'a' in ext and 'c' in ext:
-        return 'riscv32imac-unknown-none-elf'
-    if 'c' in ext:
-        return 'riscv32imc-unknown-none-elf'
-    if 'm' in ext:
-        return 'riscv32im-unknown-none-elf'
-    return 'riscv32i-unknown-none-elf'
+    if abi == 'ilp32':
+        if 'a' in ext and 'c' in ext and 'm' in ext:
+            return 'riscv32imac-unknown-none-elf'
+        if 'c' in ext and 'm' in ext:
+            return 'riscv32imc-unknown-none-elf'
+        if 'm' in ext:
+            return 'riscv32im-unknown-none-elf'
+        return 'riscv32i-unknown-none-elf'
+    none('Rust has no bare-metal RV32 target with the %s ABI' % abi)
 
 
 def rust_target(rtconfig, override=''):

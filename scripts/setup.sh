@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what `make test` / `make demo` need and is missing, saying what it does.
-# Usage: scripts/setup.sh [host|qemu]   (qemu adds what the RT-Thread test bed needs)
+# Usage: scripts/setup.sh [host|qemu [BOARD...|all]]   (qemu adds what the RT-Thread test bed
+# needs: scons, and each board's toolchain and emulator as scripts/boards/ lists them; the
+# default board is qemu-vexpress-a9)
 set -euo pipefail
 want=${1:-host}
+shift || true
 
 # The 32-bit host bed needs the i386 C library and 32-bit libgcc; not gcc-multilib, which only
 # adds the /usr/include/asm symlink (.cargo/config.toml searches those headers itself) and
@@ -11,6 +14,21 @@ gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
 debs=(libclang-dev libc6-dev-i386 "lib32gcc-${gcc_major:-12}-dev" gcc-arm-none-eabi libnewlib-arm-none-eabi)
 if [ "$want" = qemu ]; then
     debs+=(qemu-system-arm scons python3)
+    # shellcheck disable=SC2207
+    debs+=($(cd "$(dirname "$0")" && python3 -B -c '
+import sys, boards
+b = boards.load()
+names = sys.argv[1:] or ["qemu-vexpress-a9"]
+names = sorted(b) if names == ["all"] else names
+print(" ".join(sorted({d for n in names if n in b for d in b[n]["debs"]})))' "$@"))
+    # rust targets the boards need
+    # shellcheck disable=SC2207
+    board_targets=($(cd "$(dirname "$0")" && python3 -B -c '
+import sys, boards
+b = boards.load()
+names = sys.argv[1:] or ["qemu-vexpress-a9"]
+names = sorted(b) if names == ["all"] else names
+print(" ".join(sorted({b[n]["rust_target"] for n in names if n in b})))' "$@"))
 fi
 missing=()
 for p in "${debs[@]}"; do
@@ -24,7 +42,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-targets=(i686-unknown-linux-gnu armv7a-none-eabi thumbv7m-none-eabi)
+targets=(i686-unknown-linux-gnu armv7a-none-eabi thumbv7m-none-eabi ${board_targets[@]+"${board_targets[@]}"})
 installed=$(rustup target list --installed)
 for t in "${targets[@]}"; do
     if ! grep -qx "$t" <<<"$installed"; then

@@ -32,7 +32,8 @@ static volatile int st_stop;
 static volatile int st_parked;
 static volatile int st_done;
 static volatile int st_wait_round;  /* bumped: every parked thread waits once on the pool */
-static rt_uint8_t st_held[ST_BLOCKS];
+/* word-sized: RV64 (GCC 12) has no inline byte-sized atomic exchange, only libatomic's */
+static rt_uint32_t st_held[ST_BLOCKS];
 static volatile int st_errors;
 static volatile rt_uint32_t st_allocs, st_frees, st_timeouts, st_retired, st_timer_frees;
 static struct rt_timer st_timer;

@@ -1,0 +1,53 @@
+"""The boards the qemu bed (scripts/qemu_test.py) knows, one module per board.
+
+Each module defines BOARD, a dict:
+
+  name         the BSP's folder name (`make qemu-test BSP=<name>`)
+  source       where the BSP comes from: 'rtt' ($RTT_ROOT/bsp/<name>, RT-Thread's own BSP) or
+               a folder of this repository (a board port of the project's own, built on
+               RT-Thread's libcpu from $RTT_ROOT)
+  qemu         function (image folder, CPUs) -> the qemu command line
+  prompt       the msh prompt (`msh />` with DFS, `msh >` without)
+  debs         the Debian packages of its toolchain and emulator (scripts/setup.sh installs them)
+  tools        [(program, Debian package)] the bed looks for before it starts
+  prefix       the toolchain's prefix (nm, objcopy)
+  rust_target  the Rust target scripts/rust_target.py must derive from the BSP's own flags
+               (the bed checks that it did: the table is the expectation, not the source)
+  word_bits    32 or 64: which sample (memp_sample.c, or memp_sample_64.c with larger stacks)
+  cpus         qemu's CPU count for a single-core image (default 1; vexpress boots 2 always)
+  smp          whether the board is run in SMP too (`make qemu-matrix` adds the row)
+  edits        [(file in the BSP, regular expression, replacement, why)] applied to the bed's
+               *copy* of the BSP (RTT_ROOT is never written); the bed stops when an expression
+               no longer matches, so a change of the tree is noticed, not silently skipped
+  config       extra rtconfig items the board needs in the bed, [(NAME, value or '' or None)],
+               evaluated with the tree's Kconfig like EXTRA_CONFIG
+  prepare      optional function (bsp copy folder, rtt_root, log) for what an edit cannot say
+               (e.g. generating a link script from libcpu's template)
+  why          one line for the README's BSP table: what the board is and what the bed changes
+"""
+import importlib
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load():
+    """{name: BOARD} of every board module in this folder."""
+    boards = {}
+    for f in sorted(os.listdir(_HERE)):
+        if f.endswith('.py') and not f.startswith('_'):
+            mod = importlib.import_module('boards.' + f[:-3])
+            b = dict(mod.BOARD)
+            b.setdefault('source', 'rtt')
+            b.setdefault('cpus', 1)
+            b.setdefault('smp', False)
+            b.setdefault('edits', [])
+            b.setdefault('config', [])
+            b.setdefault('prepare', None)
+            boards[b['name']] = b
+    return boards
+
+
+def qemu_common():
+    """qemu options every board shares: no display, no monitor, the console on stdio."""
+    return ['-nographic', '-monitor', 'none', '-serial', 'stdio']

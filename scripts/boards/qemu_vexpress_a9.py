@@ -1,0 +1,30 @@
+"""RT-Thread's qemu-vexpress-a9 BSP (Cortex-A9, ARMv7-A), the bed's default board."""
+import os
+
+from boards import qemu_common
+
+
+def qemu(img, cpus):
+    return ['qemu-system-arm', '-M', 'vexpress-a9', '-smp', 'cpus=%d' % cpus,
+            '-kernel', os.path.join(img, 'rtthread.bin'),
+            '-drive', 'if=sd,format=raw,file=' + os.path.join(img, 'sd.bin')] + qemu_common()
+
+
+BOARD = {
+    'name': 'qemu-vexpress-a9',
+    'qemu': qemu,
+    'prompt': 'msh />',
+    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
+             'qemu-system-arm'],
+    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
+              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
+              ('qemu-system-arm', 'qemu-system-arm')],
+    'prefix': 'arm-none-eabi-',
+    'rust_target': 'armv7a-none-eabi',
+    'word_bits': 32,
+    # a single-core image parks the second CPU; the BSP has always been booted with two
+    'cpus': 2,
+    'smp': True,
+    'edits': [],
+    'why': 'Cortex-A9, the BSP unchanged',
+}
