@@ -13,6 +13,14 @@
 #include "tc_mempool_common.h"
 
 #define TMO_BS 32
+/*
+ * The waiters' timeouts: 200 ms, longer than qemu on a loaded host may stall the test thread
+ * between starting a waiter and counting it on the pool (with 4 ticks, 40 ms on
+ * qemu-vexpress-a9, the short waiter was seen gone already on an SMP run with the machine's
+ * load at 14); the long one stays under tc_waiter_join's bound of one second.
+ */
+#define TMO_SHORT ((rt_int32_t)(RT_TICK_PER_SECOND / 5 > 4 ? RT_TICK_PER_SECOND / 5 : 4))
+#define TMO_LONG  (3 * TMO_SHORT)
 
 TC_BUFFER(tmo_buf, TC_POOL_BYTES(2, TMO_BS));
 static struct rt_mempool tmo_mp;
@@ -106,7 +114,7 @@ static void test_waiter_thread_times_out(void)
 
     TC_REQUIRE(tmo_setup());
 
-    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtw", &tmo_mp, 5, TC_PRIO_HIGHER, RT_NULL) == RT_EOK);
+    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtw", &tmo_mp, TMO_SHORT, TC_PRIO_HIGHER, RT_NULL) == RT_EOK);
     uassert_int_equal(tmo_w[0].state, 1);
     uassert_int_equal(tc_waiters(&tmo_mp), 1);
 
@@ -114,7 +122,7 @@ static void test_waiter_thread_times_out(void)
     uassert_null(tmo_w[0].block);
     uassert_int_equal(tmo_w[0].err, -RT_ETIMEOUT);
     elapsed = tmo_w[0].t_end - tmo_w[0].t_begin;
-    uassert_in_range(elapsed, 5, 6);
+    uassert_in_range(elapsed, TMO_SHORT, TMO_SHORT + 1);
     uassert_int_equal(tc_waiters(&tmo_mp), 0);
 
     /* the free after the timeout keeps the block in the pool */
@@ -134,8 +142,8 @@ static void test_two_timeouts_expire_independently(void)
     seq = 0;
     TC_REQUIRE(tmo_setup());
 
-    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtl", &tmo_mp, 12, TC_PRIO_HIGHER, &seq) == RT_EOK);
-    TC_REQUIRE(tc_waiter_start(&tmo_w[1], "tmts", &tmo_mp, 4, TC_PRIO_HIGHER, &seq) == RT_EOK);
+    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtl", &tmo_mp, TMO_LONG, TC_PRIO_HIGHER, &seq) == RT_EOK);
+    TC_REQUIRE(tc_waiter_start(&tmo_w[1], "tmts", &tmo_mp, TMO_SHORT, TC_PRIO_HIGHER, &seq) == RT_EOK);
     uassert_int_equal(tc_waiters(&tmo_mp), 2);
 
     TC_REQUIRE(tc_waiter_join(&tmo_w[1]));
@@ -148,8 +156,8 @@ static void test_two_timeouts_expire_independently(void)
     uassert_int_equal(tmo_w[1].err, -RT_ETIMEOUT);
     e0 = tmo_w[0].t_end - tmo_w[0].t_begin;
     e1 = tmo_w[1].t_end - tmo_w[1].t_begin;
-    uassert_in_range(e0, 12, 13);
-    uassert_in_range(e1, 4, 5);
+    uassert_in_range(e0, TMO_LONG, TMO_LONG + 1);
+    uassert_in_range(e1, TMO_SHORT, TMO_SHORT + 1);
     uassert_int_equal(tc_waiters(&tmo_mp), 0);
 
     tmo_teardown();
@@ -160,7 +168,7 @@ static void test_forever_waiter_behind_timed_out_one(void)
 {
     TC_REQUIRE(tmo_setup());
 
-    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtt", &tmo_mp, 3, TC_PRIO_HIGHER, RT_NULL) == RT_EOK);
+    TC_REQUIRE(tc_waiter_start(&tmo_w[0], "tmtt", &tmo_mp, TMO_SHORT, TC_PRIO_HIGHER, RT_NULL) == RT_EOK);
     TC_REQUIRE(tc_waiter_start(&tmo_w[1], "tmtf", &tmo_mp, RT_WAITING_FOREVER, TC_PRIO_HIGHER, RT_NULL) == RT_EOK);
     uassert_int_equal(tc_waiters(&tmo_mp), 2);
 
