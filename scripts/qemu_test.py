@@ -487,9 +487,9 @@ def prepare_bsp(rtt_root, args):
     write_if_changed(os.path.join(BSP, 'rtt_mempool_bed', 'SConscript'),
                      BED_STUB % {'bed': BED_SRC})
 
-    # zeroed SD card image (the BSP mounts it; a blank card is fine)
+    # zeroed SD card image (the BSP mounts it; a blank card is fine), on boards with a card
     sd = os.path.join(OUT, 'sd.bin')
-    if not os.path.isfile(sd) or os.path.getsize(sd) != 64 * 1024 * 1024:
+    if CUR['sd_image'] and (not os.path.isfile(sd) or os.path.getsize(sd) != 64 * 1024 * 1024):
         with open(sd, 'wb') as f:
             f.truncate(64 * 1024 * 1024)
 
@@ -541,13 +541,18 @@ def sample_file():
 def expected_file(release):
     """memp_sample's expected output: on the default board memp_sample.<release>.expected
     where a release prints differently from 5.3, else memp_sample.expected; on another board
-    memp_sample.<board>[.<release>].expected, captured from the kernel's own C mempool there."""
+    memp_sample.<board>[.<release>].expected, captured from the kernel's own C mempool there,
+    or the file its entry names (sample_expected)."""
     d = os.path.join(REPO, 'c_tests', 'sample')
     if BSP_NAME == DEFAULT_BSP:
         names = ['memp_sample.%s.expected' % release, 'memp_sample.expected']
     else:
         names = ['memp_sample.%s.%s.expected' % (BSP_NAME, release),
                  'memp_sample.%s.expected' % BSP_NAME]
+        # a board whose kernel prints what the default board's does (checked with
+        # --kernel-mempool there) names that file in its entry
+        if CUR.get('sample_expected'):
+            names.append(CUR['sample_expected'])
     for n in names:
         if os.path.isfile(os.path.join(d, n)):
             return os.path.join(d, n)
@@ -593,6 +598,14 @@ def build(rtt_root, args):
     if rc != 0:
         sys.stdout.write(''.join(tail))
         log('build FAILED after %.1f s (full log: %s)' % (dt, os.path.relpath(logf_path, REPO)))
+        return False, dt
+    missing = [n for n in ('rtthread.elf', 'rtthread.bin', 'rtthread.map')
+               if not os.path.isfile(os.path.join(BSP, n))]
+    if missing:
+        # RT-Thread's building.py prints some of its errors and exits 0
+        sys.stdout.write(''.join(tail))
+        log('build FAILED after %.1f s: scons made no %s (full log: %s)'
+            % (dt, ', '.join(missing), os.path.relpath(logf_path, REPO)))
         return False, dt
     for name in ('rtthread.elf', 'rtthread.bin', 'rtthread.map'):
         shutil.copy2(os.path.join(BSP, name), os.path.join(OUT, name))
