@@ -624,9 +624,10 @@ def built_rust_target():
     return m[-1] if m else None
 
 
-def library_size():
-    """(flash, RAM) bytes the linked image takes from librtt_mempool.a, from the map file:
-    its input sections of .text/.rodata (flash), .data (both) and .bss (RAM)."""
+def library_size(origin=re.compile(r'librtt_mempool\.a')):
+    """(flash, RAM) bytes the linked image takes from librtt_mempool.a (or the input files
+    `origin` matches), from the map file: its input sections of .text/.rodata (flash), .data
+    (both) and .bss (RAM)."""
     flash = ram = 0
     pending = None
     with open(os.path.join(OUT, 'rtthread.map'), 'r', encoding='utf-8', errors='replace') as f:
@@ -647,7 +648,7 @@ def library_size():
                 name = m.group(1) or pending
                 size, obj = int(m.group(2), 16), m.group(3)
             pending = None
-            if not name or 'librtt_mempool.a' not in obj:
+            if not name or not origin.search(obj):
                 continue
             if name.startswith(('.text', '.rodata', '.srodata', '.init_array', '.ARM.ex')) \
                     or name.startswith(('FSymTab', '.FSymTab', 'VSymTab')):
@@ -878,6 +879,7 @@ def main():
                        'kernel_mempool': args.kernel_mempool, 'results': results,
                        'bsp': BSP_NAME, 'rust_target': built_rust_target() or CUR['rust_target'],
                        'lib_size': getattr(args, 'lib_size', None),
+                       'kernel_mempool_size': getattr(args, 'kernel_mempool_size', None),
                        'passed': len(passed), 'failed': len(failed)}, f, indent=1)
         print('%d passed, %d failed' % (len(passed), len(failed)), flush=True)
         sys.exit(0 if not failed else 1)
@@ -910,6 +912,12 @@ def main():
     # the symbol check needs only the linked image; it is one test
     if args.kernel_mempool:
         log('symbol check skipped (--kernel-mempool)')
+        try:
+            args.kernel_mempool_size = library_size(re.compile(r'(^|/)src/mempool\.o$'))
+            log("size: the kernel's src/mempool.c in the image: %d bytes flash (code, "
+                "read-only data), %d bytes RAM" % args.kernel_mempool_size)
+        except OSError:
+            args.kernel_mempool_size = None
     elif not args.demo:
         ok, msg = symbol_check()
         result('symbols', ok, msg)
