@@ -378,6 +378,17 @@ def apply_bsp_edits(src_bsp):
     return edited
 
 
+def link_scripts(folder):
+    """{path: contents} of the link scripts at the top of a BSP folder (*.ld, *.lds)."""
+    found = {}
+    if os.path.isdir(folder):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(('.ld', '.lds')):
+                with open(os.path.join(folder, name), 'rb') as f:
+                    found[name] = f.read()
+    return found
+
+
 def board_source(rtt_root):
     """The BSP folder the bed copies: RT-Thread's own ($RTT_ROOT/bsp/<name>) or a board port
     of this repository (bsp/<name>)."""
@@ -395,12 +406,17 @@ def prepare_bsp(rtt_root, args):
         log('removing %s' % BSP)
         shutil.rmtree(BSP)
     log('copying %s -> %s' % (src_bsp, BSP))
+    scripts_before = link_scripts(BSP)
     edited = apply_bsp_edits(src_bsp)
     copy_tree_sync(src_bsp, BSP, skip=set(edited))
     for rel, text in edited.items():
         write_if_changed(os.path.join(BSP, rel), text)
     if CUR['prepare']:
         CUR['prepare'](BSP, rtt_root, log)
+    if link_scripts(BSP) != scripts_before and os.path.isfile(os.path.join(BSP, 'rtthread.elf')):
+        # scons does not know that the image depends on the link script (-T in LINKFLAGS)
+        os.remove(os.path.join(BSP, 'rtthread.elf'))
+        log('a link script of the copy changed: the image is linked again')
 
     # --- rtconfig.h -------------------------------------------------------
     # a board port of the project's own has a .config and no rtconfig.h: the header is made
