@@ -82,12 +82,14 @@ BOARD = {
         ('applications/startup.c',
          r"^#ifdef RT_USING_FINSH\n[^\n]*/\* init finsh \*/\n\s*finsh_system_init\(\);\n"
          r"#if [^\n]*\n\s*finsh_set_device\(\"uart1\"\);\n#endif\n#endif",
-         "    /* rtt-mempool bed: console, timer thread, board-level automatic initialisation; "
-         "the shell\n     * is started by rt_components_init (INIT_APP_EXPORT) */\n"
+         "    /* rtt-mempool bed: console, signals, timer thread, defunct list, board-level "
+         "automatic\n     * initialisation; the shell is started by rt_components_init "
+         "(INIT_APP_EXPORT) */\n"
          "    extern void bed_board_start(void);\n    bed_board_start();",
-         "the start-up starts the shell itself and gives it uart1 before the shell exists; "
-         "instead it sets uart1 as console, starts the soft-timer thread and runs the "
-         "board-level initialisation (the bed's hook, bsp/bed/boards/lm3s8962.c)"),
+         "the start-up starts the shell itself (rt_components_init now does) and gives it "
+         "uart1 before the shell exists; instead it sets uart1 as console, initialises signals "
+         "(their siginfo pool), starts the soft-timer thread, inits the defunct list and runs "
+         "the board-level initialisation (the bed's hook, bsp/bed/boards/lm3s8962.c)"),
         ('applications/application.c',
          r"^(void rt_init_thread_entry\(void \*parameter\)\n\{)",
          r"\1\n    extern void bed_board_components_init(void);\n"
@@ -112,6 +114,6 @@ BOARD = {
     ],
     'prepare': prepare,
     'why': 'Cortex-M3, 64 KB RAM on qemu lm3s6965evb; GCC, no DFS/lwIP, link script gains '
-           '.bss.* and the utest table, start-up gains console, timer thread and '
+           '.bss.* and the utest table, start-up gains console, signals, timer thread and '
            'rt_components_init',
 }
