@@ -378,6 +378,17 @@ def apply_bsp_edits(src_bsp):
     return edited
 
 
+def link_scripts(folder):
+    """{path: contents} of the link scripts at the top of a BSP folder (*.ld, *.lds)."""
+    found = {}
+    if os.path.isdir(folder):
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(('.ld', '.lds')):
+                with open(os.path.join(folder, name), 'rb') as f:
+                    found[name] = f.read()
+    return found
+
+
 def board_source(rtt_root):
     """The BSP folder the bed copies: RT-Thread's own ($RTT_ROOT/bsp/<name>) or a board port
     of this repository (bsp/<name>)."""
@@ -395,12 +406,17 @@ def prepare_bsp(rtt_root, args):
         log('removing %s' % BSP)
         shutil.rmtree(BSP)
     log('copying %s -> %s' % (src_bsp, BSP))
+    scripts_before = link_scripts(BSP)
     edited = apply_bsp_edits(src_bsp)
     copy_tree_sync(src_bsp, BSP, skip=set(edited))
     for rel, text in edited.items():
         write_if_changed(os.path.join(BSP, rel), text)
     if CUR['prepare']:
         CUR['prepare'](BSP, rtt_root, log)
+    if link_scripts(BSP) != scripts_before and os.path.isfile(os.path.join(BSP, 'rtthread.elf')):
+        # scons does not know that the image depends on the link script (-T in LINKFLAGS)
+        os.remove(os.path.join(BSP, 'rtthread.elf'))
+        log('a link script of the copy changed: the image is linked again')
 
     # --- rtconfig.h -------------------------------------------------------
     # a board port of the project's own has a .config and no rtconfig.h: the header is made
@@ -487,9 +503,9 @@ def prepare_bsp(rtt_root, args):
     write_if_changed(os.path.join(BSP, 'rtt_mempool_bed', 'SConscript'),
                      BED_STUB % {'bed': BED_SRC})
 
-    # zeroed SD card image (the BSP mounts it; a blank card is fine)
+    # zeroed SD card image (the BSP mounts it; a blank card is fine), on boards with a card
     sd = os.path.join(OUT, 'sd.bin')
-    if not os.path.isfile(sd) or os.path.getsize(sd) != 64 * 1024 * 1024:
+    if CUR['sd_image'] and (not os.path.isfile(sd) or os.path.getsize(sd) != 64 * 1024 * 1024):
         with open(sd, 'wb') as f:
             f.truncate(64 * 1024 * 1024)
 
@@ -541,13 +557,18 @@ def sample_file():
 def expected_file(release):
     """memp_sample's expected output: on the default board memp_sample.<release>.expected
     where a release prints differently from 5.3, else memp_sample.expected; on another board
-    memp_sample.<board>[.<release>].expected, captured from the kernel's own C mempool there."""
+    memp_sample.<board>[.<release>].expected, captured from the kernel's own C mempool there,
+    or the file its entry names (sample_expected)."""
     d = os.path.join(REPO, 'c_tests', 'sample')
     if BSP_NAME == DEFAULT_BSP:
         names = ['memp_sample.%s.expected' % release, 'memp_sample.expected']
     else:
         names = ['memp_sample.%s.%s.expected' % (BSP_NAME, release),
                  'memp_sample.%s.expected' % BSP_NAME]
+        # a board whose kernel prints what the default board's does (checked with
+        # --kernel-mempool there) names that file in its entry
+        if CUR.get('sample_expected'):
+            names.append(CUR['sample_expected'])
     for n in names:
         if os.path.isfile(os.path.join(d, n)):
             return os.path.join(d, n)
@@ -594,6 +615,14 @@ def build(rtt_root, args):
         sys.stdout.write(''.join(tail))
         log('build FAILED after %.1f s (full log: %s)' % (dt, os.path.relpath(logf_path, REPO)))
         return False, dt
+    missing = [n for n in ('rtthread.elf', 'rtthread.bin', 'rtthread.map')
+               if not os.path.isfile(os.path.join(BSP, n))]
+    if missing:
+        # RT-Thread's building.py prints some of its errors and exits 0
+        sys.stdout.write(''.join(tail))
+        log('build FAILED after %.1f s: scons made no %s (full log: %s)'
+            % (dt, ', '.join(missing), os.path.relpath(logf_path, REPO)))
+        return False, dt
     for name in ('rtthread.elf', 'rtthread.bin', 'rtthread.map'):
         shutil.copy2(os.path.join(BSP, name), os.path.join(OUT, name))
     log('build OK in %.1f s -> %s' % (dt, os.path.relpath(os.path.join(OUT, 'rtthread.elf'), REPO)))
@@ -611,9 +640,10 @@ def built_rust_target():
     return m[-1] if m else None
 
 
-def library_size():
-    """(flash, RAM) bytes the linked image takes from librtt_mempool.a, from the map file:
-    its input sections of .text/.rodata (flash), .data (both) and .bss (RAM)."""
+def library_size(origin=re.compile(r'librtt_mempool\.a')):
+    """(flash, RAM) bytes the linked image takes from librtt_mempool.a (or the input files
+    `origin` matches), from the map file: its input sections of .text/.rodata (flash), .data
+    (both) and .bss (RAM)."""
     flash = ram = 0
     pending = None
     with open(os.path.join(OUT, 'rtthread.map'), 'r', encoding='utf-8', errors='replace') as f:
@@ -634,7 +664,7 @@ def library_size():
                 name = m.group(1) or pending
                 size, obj = int(m.group(2), 16), m.group(3)
             pending = None
-            if not name or 'librtt_mempool.a' not in obj:
+            if not name or not origin.search(obj):
                 continue
             if name.startswith(('.text', '.rodata', '.srodata', '.init_array', '.ARM.ex')) \
                     or name.startswith(('FSymTab', '.FSymTab', 'VSymTab')):
@@ -865,6 +895,7 @@ def main():
                        'kernel_mempool': args.kernel_mempool, 'results': results,
                        'bsp': BSP_NAME, 'rust_target': built_rust_target() or CUR['rust_target'],
                        'lib_size': getattr(args, 'lib_size', None),
+                       'kernel_mempool_size': getattr(args, 'kernel_mempool_size', None),
                        'passed': len(passed), 'failed': len(failed)}, f, indent=1)
         print('%d passed, %d failed' % (len(passed), len(failed)), flush=True)
         sys.exit(0 if not failed else 1)
@@ -897,6 +928,12 @@ def main():
     # the symbol check needs only the linked image; it is one test
     if args.kernel_mempool:
         log('symbol check skipped (--kernel-mempool)')
+        try:
+            args.kernel_mempool_size = library_size(re.compile(r'(^|/)src/mempool\.o$'))
+            log("size: the kernel's src/mempool.c in the image: %d bytes flash (code, "
+                "read-only data), %d bytes RAM" % args.kernel_mempool_size)
+        except OSError:
+            args.kernel_mempool_size = None
     elif not args.demo:
         ok, msg = symbol_check()
         result('symbols', ok, msg)

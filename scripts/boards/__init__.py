@@ -8,12 +8,15 @@ Each module defines BOARD, a dict:
                RT-Thread's libcpu from $RTT_ROOT)
   qemu         function (image folder, CPUs) -> the qemu command line
   prompt       the msh prompt (`msh />` with DFS, `msh >` without)
+  sd_image     whether qemu gets the bed's blank 64 MB SD card image, sd.bin (default True)
   debs         the Debian packages of its toolchain and emulator (scripts/setup.sh installs them)
   tools        [(program, Debian package)] the bed looks for before it starts
   prefix       the toolchain's prefix (nm, objcopy)
   rust_target  the Rust target scripts/rust_target.py must derive from the BSP's own flags
                (the bed checks that it did: the table is the expectation, not the source)
   word_bits    32 or 64: which sample (memp_sample.c, or memp_sample_64.c with larger stacks)
+  sample_expected  the memp_sample output file (c_tests/sample/) the board is compared with
+               when it has no memp_sample.<board>[.<release>].expected of its own
   cpus         qemu's CPU count for a single-core image (default 1; vexpress boots 2 always)
   smp          whether the board is run in SMP too (`make qemu-matrix` adds the row)
   edits        [(file in the BSP, regular expression, replacement, why)] applied to the bed's
@@ -40,6 +43,7 @@ def load():
             b = dict(mod.BOARD)
             b.setdefault('source', 'rtt')
             b.setdefault('cpus', 1)
+            b.setdefault('sd_image', True)
             b.setdefault('smp', False)
             b.setdefault('edits', [])
             b.setdefault('config', [])
