@@ -14,6 +14,10 @@ Each module defines BOARD, a dict:
   rust_target  the Rust target scripts/rust_target.py must derive from the BSP's own flags
                (the bed checks that it did: the table is the expectation, not the source)
   word_bits    32 or 64: which sample (memp_sample.c, or memp_sample_64.c with larger stacks)
+  sample_expected  the sample's expected output in c_tests/sample/ when it is another board's
+               file (e.g. 'memp_sample.expected', the default board's, for a 32-bit board that
+               prints the same); default: memp_sample.<board>.expected
+  sd_card      whether the board boots with the bed's blank SD card image (default True)
   cpus         qemu's CPU count for a single-core image (default 1; vexpress boots 2 always)
   smp          whether the board is run in SMP too (`make qemu-matrix` adds the row)
   edits        [(file in the BSP, regular expression, replacement, why)] applied to the bed's
@@ -44,6 +48,8 @@ def load():
             b.setdefault('edits', [])
             b.setdefault('config', [])
             b.setdefault('prepare', None)
+            b.setdefault('sample_expected', None)
+            b.setdefault('sd_card', True)
             boards[b['name']] = b
     return boards
 
