@@ -480,4 +480,75 @@ static inline int tc_found(const char *name, void *obj)
     return rt_object_find(name, RT_Object_Class_MemPool) == (rt_object_t)obj;
 }
 
+/*
+ * Interrupt context for a test body: fn(arg) runs, with interrupts disabled, where the kernel
+ * counts the caller as inside an interrupt handler (rt_interrupt_get_nest() >= 1).
+ *
+ * Most ports count rt_interrupt_enter() calls, and a thread stands for a handler between
+ * rt_interrupt_enter() and rt_interrupt_leave() (as the host kernel, and RT-Thread's own
+ * utests, do). Some take it from the CPU instead: RT-Thread 5.3's libcpu/arm/cortex-m4
+ * answers IPSR != 0, so no thread is ever in interrupt context there. Which of the two holds
+ * is seen at run time (the nest right after rt_interrupt_enter()); on the second kind fn runs
+ * in a real handler, the system tick's: a one-shot hard timer of one tick, which RT-Thread
+ * calls from rt_tick_increase inside the BSP's tick interrupt. Returns 1 once fn has run
+ * (0: the tick never came within a second).
+ */
+typedef void (*tc_isr_body_t)(void *arg);
+
+#ifndef RTT_HOST_KERNEL
+struct tc_isr_call
+{
+    tc_isr_body_t fn;
+    void *arg;
+    volatile int done;
+};
+
+static inline void tc_isr_timeout(void *parameter)
+{
+    struct tc_isr_call *call = (struct tc_isr_call *)parameter;
+    rt_base_t level = rt_hw_interrupt_disable();
+
+    call->fn(call->arg);
+    rt_hw_interrupt_enable(level);
+    call->done = 1;
+}
+#endif
+
+static inline int tc_in_isr(tc_isr_body_t fn, void *arg)
+{
+    rt_base_t level;
+    rt_uint8_t counted;
+
+    level = rt_hw_interrupt_disable();
+    rt_interrupt_enter();
+    counted = rt_interrupt_get_nest();
+    if (counted)
+        fn(arg);
+    rt_interrupt_leave();
+    rt_hw_interrupt_enable(level);
+    if (counted)
+        return 1;
+#ifndef RTT_HOST_KERNEL
+    {
+        struct rt_timer timer;
+        struct tc_isr_call call;
+        rt_tick_t t0;
+
+        call.fn = fn;
+        call.arg = arg;
+        call.done = 0;
+        rt_timer_init(&timer, "tcisr", tc_isr_timeout, &call, 1,
+                      RT_TIMER_FLAG_ONE_SHOT | RT_TIMER_FLAG_HARD_TIMER);
+        rt_timer_start(&timer);
+        for (t0 = rt_tick_get(); !call.done && rt_tick_get() - t0 < RT_TICK_PER_SECOND;)
+            rt_thread_delay(1);
+        rt_timer_stop(&timer);
+        rt_timer_detach(&timer);
+        return call.done;
+    }
+#else
+    return 0;
+#endif
+}
+
 #endif /* TC_MEMPOOL_COMMON_H__ */

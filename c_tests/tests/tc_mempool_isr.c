@@ -1,8 +1,9 @@
 /*
  * components.mempool.isr: the pool used from interrupt context.
  *
- * Between rt_interrupt_enter() and rt_interrupt_leave() (with interrupts
- * disabled, as in a real handler), a no-wait rt_mp_alloc on a pool with free
+ * In interrupt context (tc_in_isr: between rt_interrupt_enter() and
+ * rt_interrupt_leave() with interrupts disabled, or in the tick interrupt on a
+ * port that takes it from the CPU), a no-wait rt_mp_alloc on a pool with free
  * blocks returns the next block, a no-wait alloc on an empty pool returns
  * RT_NULL with errno -RT_ETIMEOUT (the interrupt-context errno), and
  * rt_mp_free of a block without waiters returns it to the pool.
@@ -28,24 +29,36 @@ static int isr_setup(void)
     return isr_mp.block_total_count == ISR_N;
 }
 
+/* what a body run in interrupt context saw */
+struct isr_seen
+{
+    rt_uint8_t nest;
+    void *b0, *b1, *p;
+    rt_err_t err;
+};
+
+static void isr_alloc_two(void *arg)
+{
+    struct isr_seen *s = (struct isr_seen *)arg;
+
+    s->nest = rt_interrupt_get_nest();
+    s->b0 = rt_mp_alloc(&isr_mp, 0);
+    s->b1 = rt_mp_alloc(&isr_mp, 0);
+}
+
 static void test_alloc_in_isr(void)
 {
-    rt_base_t level;
-    rt_uint8_t nest;
+    struct isr_seen s = {0};
     void *b0, *b1;
     void *start = tc_aligned(isr_buf.b);
 
     TC_REQUIRE(isr_setup());
 
-    level = rt_hw_interrupt_disable();
-    rt_interrupt_enter();
-    nest = rt_interrupt_get_nest();
-    b0 = rt_mp_alloc(&isr_mp, 0);
-    b1 = rt_mp_alloc(&isr_mp, 0);
-    rt_interrupt_leave();
-    rt_hw_interrupt_enable(level);
+    TC_REQUIRE(tc_in_isr(isr_alloc_two, &s));
+    b0 = s.b0;
+    b1 = s.b1;
 
-    uassert_true(nest >= 1);
+    uassert_true(s.nest >= 1);
     uassert_ptr_equal(b0, tc_block_addr(start, ISR_BS, 0));
     uassert_ptr_equal(b1, tc_block_addr(start, ISR_BS, 1));
     uassert_int_equal(isr_mp.block_free_count, ISR_N - 2);
@@ -58,9 +71,18 @@ static void test_alloc_in_isr(void)
     isr_live = 0;
 }
 
+static void isr_alloc_empty(void *arg)
+{
+    struct isr_seen *s = (struct isr_seen *)arg;
+
+    rt_set_errno(RT_EOK);
+    s->p = rt_mp_alloc(&isr_mp, 0);
+    s->err = rt_get_errno(); /* the interrupt-context errno */
+}
+
 static void test_alloc_empty_in_isr(void)
 {
-    rt_base_t level;
+    struct isr_seen s = {0};
     void *b[ISR_N];
     void *p;
     rt_err_t err;
@@ -73,13 +95,10 @@ static void test_alloc_empty_in_isr(void)
         TC_REQUIRE(b[i] != RT_NULL);
     }
 
-    level = rt_hw_interrupt_disable();
-    rt_interrupt_enter();
-    rt_set_errno(RT_EOK);
-    p = rt_mp_alloc(&isr_mp, 0);
-    err = rt_get_errno(); /* the interrupt-context errno */
-    rt_interrupt_leave();
-    rt_hw_interrupt_enable(level);
+    s.p = &s;   /* not RT_NULL: the body must set it */
+    TC_REQUIRE(tc_in_isr(isr_alloc_empty, &s));
+    p = s.p;
+    err = s.err;
 
     uassert_null(p);
     uassert_int_equal(err, -RT_ETIMEOUT);
@@ -92,9 +111,13 @@ static void test_alloc_empty_in_isr(void)
     isr_live = 0;
 }
 
+static void isr_free_one(void *arg)
+{
+    rt_mp_free(arg);
+}
+
 static void test_free_in_isr(void)
 {
-    rt_base_t level;
     void *b0, *b1;
 
     TC_REQUIRE(isr_setup());
@@ -102,11 +125,7 @@ static void test_free_in_isr(void)
     b1 = rt_mp_alloc(&isr_mp, 0);
     TC_REQUIRE(b0 != RT_NULL && b1 != RT_NULL);
 
-    level = rt_hw_interrupt_disable();
-    rt_interrupt_enter();
-    rt_mp_free(b0);
-    rt_interrupt_leave();
-    rt_hw_interrupt_enable(level);
+    TC_REQUIRE(tc_in_isr(isr_free_one, b0));
 
     uassert_int_equal(isr_mp.block_free_count, ISR_N - 1);
     /* last freed, first handed out */

@@ -54,6 +54,28 @@ static void mx_pool_still_works(void)
     mx_live = 0;
 }
 
+/* an rt_mp_alloc in interrupt context (tc_in_isr) and what it saw */
+struct mx_isr_alloc
+{
+    rt_int32_t wait;
+    rt_tick_t t0, t1;
+    void *p;
+    rt_err_t err;
+    int waiters;
+};
+
+static void mx_alloc_in_isr(void *arg)
+{
+    struct mx_isr_alloc *a = (struct mx_isr_alloc *)arg;
+
+    a->t0 = rt_tick_get();
+    rt_set_errno(RT_EOK);
+    a->p = rt_mp_alloc(&mx_mp, a->wait);
+    a->err = rt_get_errno(); /* the interrupt-context errno */
+    a->waiters = tc_waiters(&mx_mp);
+    a->t1 = rt_tick_get();
+}
+
 static void test_wait_in_isr(void)
 {
     static const rt_int32_t waits[] = {1, 5, RT_WAITING_FOREVER};
@@ -63,27 +85,16 @@ static void test_wait_in_isr(void)
 
     for (i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
     {
-        rt_base_t level;
-        rt_tick_t t0, t1;
-        void *p;
-        rt_err_t err;
-        int waiters;
+        struct mx_isr_alloc a = {0};
 
-        level = rt_hw_interrupt_disable();
-        rt_interrupt_enter();
-        t0 = rt_tick_get();
-        rt_set_errno(RT_EOK);
-        p = rt_mp_alloc(&mx_mp, waits[i]);
-        err = rt_get_errno(); /* the interrupt-context errno */
-        waiters = tc_waiters(&mx_mp);
-        t1 = rt_tick_get();
-        rt_interrupt_leave();
-        rt_hw_interrupt_enable(level);
+        a.wait = waits[i];
+        a.p = &a;   /* not RT_NULL: the body must set it */
+        TC_REQUIRE(tc_in_isr(mx_alloc_in_isr, &a));
 
-        uassert_null(p);
-        uassert_int_equal(err, -RT_EINVAL);
-        uassert_int_equal(waiters, 0);
-        uassert_int_equal(t1 - t0, 0);
+        uassert_null(a.p);
+        uassert_int_equal(a.err, -RT_EINVAL);
+        uassert_int_equal(a.waiters, 0);
+        uassert_int_equal(a.t1 - a.t0, 0);
     }
 
     mx_pool_still_works();
@@ -125,7 +136,7 @@ static void test_wait_with_scheduler_locked(void)
 /* With blocks free, a timed alloc needs no wait and succeeds in both contexts. */
 static void test_no_wait_needed(void)
 {
-    rt_base_t level;
+    struct mx_isr_alloc a = {0};
     void *p, *q;
 
     TC_REQUIRE(mx_setup());
@@ -136,11 +147,9 @@ static void test_no_wait_needed(void)
     p = rt_mp_alloc(&mx_mp, 5);
     rt_exit_critical();
 
-    level = rt_hw_interrupt_disable();
-    rt_interrupt_enter();
-    q = rt_mp_alloc(&mx_mp, RT_WAITING_FOREVER);
-    rt_interrupt_leave();
-    rt_hw_interrupt_enable(level);
+    a.wait = RT_WAITING_FOREVER;
+    TC_REQUIRE(tc_in_isr(mx_alloc_in_isr, &a));
+    q = a.p;
 
     uassert_ptr_equal(p, mx_b[1]);
     uassert_ptr_equal(q, mx_b[0]);

@@ -116,19 +116,31 @@ static void test_heap_exhausted(void)
     }
 }
 
+/* rt_mp_create in interrupt context (tc_in_isr) and what it returned */
+struct mc_isr_create
+{
+    rt_mp_t mp;
+    rt_err_t err;
+};
+
+static void mc_create_in_isr(void *arg)
+{
+    struct mc_isr_create *c = (struct mc_isr_create *)arg;
+
+    rt_set_errno(RT_EOK);
+    c->mp = rt_mp_create("tmmc", 4, 16);
+    c->err = rt_get_errno();
+}
+
 static void test_create_in_isr(void)
 {
-    rt_base_t level;
+    struct mc_isr_create c = {RT_NULL, RT_EOK};
     rt_mp_t mp;
     rt_err_t err;
 
-    level = rt_hw_interrupt_disable();
-    rt_interrupt_enter();
-    rt_set_errno(RT_EOK);
-    mp = rt_mp_create("tmmc", 4, 16);
-    err = rt_get_errno();
-    rt_interrupt_leave();
-    rt_hw_interrupt_enable(level);
+    TC_REQUIRE(tc_in_isr(mc_create_in_isr, &c));
+    mp = c.mp;
+    err = c.err;
 
     uassert_null(mp);
     uassert_int_equal(err, -RT_EINVAL);

@@ -15,8 +15,9 @@ Each module defines BOARD, a dict:
   rust_target  the Rust target scripts/rust_target.py must derive from the BSP's own flags
                (the bed checks that it did: the table is the expectation, not the source)
   word_bits    32 or 64: which sample (memp_sample.c, or memp_sample_64.c with larger stacks)
-  sample_expected  the memp_sample output file (c_tests/sample/) the board is compared with
-               when it has no memp_sample.<board>[.<release>].expected of its own
+  sample_expected  the sample's expected output in c_tests/sample/ when it is another board's
+               file (e.g. 'memp_sample.expected', the default board's, for a 32-bit board that
+               prints the same); default: memp_sample.<board>.expected
   cpus         qemu's CPU count for a single-core image (default 1; vexpress boots 2 always)
   smp          whether the board is run in SMP too (`make qemu-matrix` adds the row)
   edits        [(file in the BSP, regular expression, replacement, why)] applied to the bed's
@@ -48,6 +49,7 @@ def load():
             b.setdefault('edits', [])
             b.setdefault('config', [])
             b.setdefault('prepare', None)
+            b.setdefault('sample_expected', None)
             boards[b['name']] = b
     return boards
 

@@ -1,0 +1,33 @@
+"""ARM MPS2 with the AN385 FPGA image (Cortex-M3), qemu's mps2-an385: the project's own
+board port bsp/mps2 (RT-Thread has no BSP for it), built on RT-Thread's libcpu/arm/cortex-m3."""
+import os
+
+from boards import qemu_common
+
+
+def qemu(img, cpus):
+    # one Cortex-M3, no SD card; qemu loads the ELF's segments (code at 0, data at 0x20000000)
+    return ['qemu-system-arm', '-M', 'mps2-an385',
+            '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
+
+
+BOARD = {
+    'name': 'mps2-an385',
+    'source': 'bsp/mps2',
+    'qemu': qemu,
+    'prompt': 'msh >',
+    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
+             'qemu-system-arm'],
+    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
+              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
+              ('qemu-system-arm', 'qemu-system-arm')],
+    'prefix': 'arm-none-eabi-',
+    'rust_target': 'thumbv7m-none-eabi',
+    'word_bits': 32,
+    'sd_image': False,
+    # the unchanged 32-bit sample prints what it prints on qemu-vexpress-a9
+    'sample_expected': 'memp_sample.expected',
+    # the port's FPGA image: a Kconfig choice, from which rtconfig.py takes -mcpu
+    'config': [('BSP_MPS2_AN385', '')],
+    'why': 'Cortex-M3, the project\'s own port bsp/mps2 (RT-Thread has no BSP for it)',
+}

@@ -1,0 +1,33 @@
+"""ARM MPS2 with the AN386 FPGA image (Cortex-M4 with FPv4-SP FPU), qemu's mps2-an386: the
+project's own board port bsp/mps2 built for the hard-float ABI, on RT-Thread's
+libcpu/arm/cortex-m4 (which saves a thread's FP registers lazily)."""
+import os
+
+from boards import qemu_common
+
+
+def qemu(img, cpus):
+    return ['qemu-system-arm', '-M', 'mps2-an386',
+            '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
+
+
+BOARD = {
+    'name': 'mps2-an386',
+    'source': 'bsp/mps2',
+    'qemu': qemu,
+    'prompt': 'msh >',
+    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
+             'qemu-system-arm'],
+    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
+              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
+              ('qemu-system-arm', 'qemu-system-arm')],
+    'prefix': 'arm-none-eabi-',
+    # -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard: the linker refuses to mix float ABIs
+    'rust_target': 'thumbv7em-none-eabihf',
+    'word_bits': 32,
+    'sd_image': False,
+    'sample_expected': 'memp_sample.expected',
+    'config': [('BSP_MPS2_AN386', '')],
+    'why': 'Cortex-M4F (hard float), the project\'s own port bsp/mps2; the bed\'s '
+           'bed.fpu case switches threads holding FP registers',
+}
