@@ -28,11 +28,12 @@ BOARD = {
     # itself, not a bit for it, into the hart's pending mask, so RT_SCHEDULE_IPI (0) sets
     # nothing, and no handler is installed for RT_SCHEDULE_IPI anyway. A thread made ready on
     # one hart reaches the other only when that one's running thread gives up its time slice
-    # at a tick, so threads that block and wake stay on hart 0: the stress case's workers ran
-    # only there, with either pool, and the other behaviour cases pass without the harts ever
-    # contending (the stack case alone fails there: the waiter uses 560 bytes, with either
-    # pool). The bed could only mend this in libcpu, which is RT-Thread's and shared by every
-    # BSP, not in the BSP's copy.
+    # at a tick. Measured with the bed's --smp: unbound threads that block and wake stayed on
+    # hart 0 (the stress case's workers, with either pool); a thread bound to hart 1 runs,
+    # late (the stress case, one worker bound to each hart, takes 321 ticks instead of 117);
+    # and the stack case fails (the waiter uses 560 bytes, with either pool). The bed could
+    # only mend the IPI in libcpu, which is RT-Thread's and shared by every BSP, not in the
+    # BSP's copy.
     'smp': False,
     'edits': [
         ('rtconfig.py', r"-mabi=lp64 '", "-mabi=lp64d --specs=picolibc.specs '",
