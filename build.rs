@@ -89,8 +89,12 @@ fn main() {
         );
     }
 
-    let seen = generate_bindings(&kernel_flags, &system_includes, &target, &out);
+    let stdc_atomic = defined.iter().any(|d| d == "RT_USING_STDC_ATOMIC");
+    let seen = generate_bindings(&kernel_flags, &system_includes, &target, stdc_atomic, &out);
     let mut glue_defines = Vec::new();
+    if stdc_atomic {
+        glue_defines.push("-DRTT_PLAIN_ATOMIC_VIEW=1".to_owned());
+    }
     for (name, shape) in KERNEL_SHAPES {
         if shape.holds(&seen) {
             println!("cargo:rustc-cfg={name}");
@@ -267,18 +271,7 @@ fn cross_system_includes(compiler: &cc::Tool) -> Vec<String> {
         .skip_while(|l| !l.starts_with("#include <...>"))
         .skip(1)
         .take_while(|l| l.starts_with(' '))
-        .map(|l| {
-            let dir = l.trim();
-            // gcc's private headers (stddef.h, stdatomic.h, ...) only after clang's own: they
-            // are written for gcc's builtins, and clang rejects gcc's stdatomic.h on the
-            // `_Atomic` types of RT_USING_STDC_ATOMIC (a libc without its own stdatomic.h,
-            // e.g. picolibc, would otherwise reach it). The C library's headers stay first.
-            if dir.contains("/lib/gcc/") {
-                format!("-idirafter{dir}")
-            } else {
-                format!("-isystem{dir}")
-            }
-        })
+        .map(|l| format!("-isystem{}", l.trim()))
         .collect()
 }
 
@@ -296,15 +289,30 @@ fn clang_target(rust_target: &str) -> String {
     }
 }
 
+/// bindgen's view of a kernel configured with RT_USING_STDC_ATOMIC (`rt_atomic_t` is
+/// `_Atomic(rt_base_t)`, e.g. qemu-virt64-riscv on RT-Thread 5.3): the headers as the kernel
+/// itself reads them before C11 (rttypes.h then drops RT_USING_STDC_ATOMIC, and `rt_atomic_t`
+/// is a plain `rt_base_t`). clang cannot compile those headers' inline atomics: it rejects
+/// valid C on `_Atomic` values that are not lvalues (rtatomic.h compares the result of a
+/// function returning `rt_atomic_t`; libclang 14, 15 and 16 alike, gcc accepts it), and with
+/// only gcc's stdatomic.h on the path it rejects that header's `_Atomic` operands too. The
+/// bindings lose nothing: bindgen translates `_Atomic(T)` as `T` anyway. That the two have
+/// the same size and alignment is checked where it matters, by the BSP's compiler in the
+/// glue (src/glue.c), on the real configuration.
+const PLAIN_ATOMIC_VIEW: &str = "#include <rtconfig.h>\n#undef RT_USING_STDC_ATOMIC\n";
+
 fn generate_bindings(
     kernel_flags: &[String],
     system_includes: &[String],
     target: &str,
+    stdc_atomic: bool,
     out: &Path,
 ) -> Seen {
     // The configuration values go through an enum: clang evaluates it whatever defines the
     // macro (rtconfig.h or a -D flag), where bindgen itself only sees macros from headers.
-    let header = "#include <rtthread.h>\n#include <rthw.h>\n\
+    let prelude = if stdc_atomic { PLAIN_ATOMIC_VIEW } else { "" };
+    let header = prelude.to_owned()
+        + "#include <rtthread.h>\n#include <rthw.h>\n\
                   enum rtt_mempool_config {\n\
                       RTT_MEMPOOL_ALIGN_SIZE = RT_ALIGN_SIZE,\n\
                       RTT_MEMPOOL_NAME_MAX = RT_NAME_MAX,\n\
@@ -320,13 +328,10 @@ fn generate_bindings(
     };
     let seen = Arc::clone(&recorder.seen);
     let bindings = bindgen::Builder::default()
-        .header_contents("rtt_mempool_kernel.h", header)
+        .header_contents("rtt_mempool_kernel.h", &header)
         .clang_arg(format!("--target={}", clang_target(target)))
         .clang_args(kernel_flags)
         .clang_args(system_includes)
-        // bare metal: clang's own stdatomic.h then stays with its builtins instead of handing
-        // over to the next one on the path (gcc's, which clang cannot compile)
-        .clang_args(target.contains("-none").then_some("-ffreestanding"))
         .use_core()
         .ctypes_prefix("core::ffi")
         .generate_comments(false)

@@ -486,7 +486,9 @@ def prepare_bsp(rtt_root, args):
     if extra:
         log('EXTRA_CONFIG: ' + ' '.join(('!' + n) if v is None else n + ('=' + v if v else '')
                                         for n, v in extra))
-    smp = 'RT_USING_SMP' in header_symbols(patch_rtconfig(cfg, defines, undefines))
+    final = header_symbols(patch_rtconfig(cfg, defines, undefines))
+    smp = 'RT_USING_SMP' in final
+    args.cpus_nr = int(final.get('RT_CPUS_NR', '2')) if smp else 1
     log('configuration: RT-Thread %s, %s%s' % (
         release_name(args.version), 'SMP (RT_USING_SMP, 2 CPUs)' if smp else 'single core',
         ", the kernel's own C mempool" if args.kernel_mempool else ', rtt-mempool'))
@@ -635,14 +637,19 @@ def build(rtt_root, args):
 
 
 def built_rust_target():
-    """The Rust target the package's SConscript chose (scripts/rust_target.py), from the build
-    log; None when cargo did not run in this build."""
-    try:
-        with open(os.path.join(OUT, 'build.log'), 'r', encoding='utf-8', errors='replace') as f:
-            m = re.findall(r'rtt-mempool: cargo build for (\S+)', f.read())
-    except OSError:
-        return None
-    return m[-1] if m else None
+    """The Rust target the package's SConscript chose (scripts/rust_target.py): from the build
+    log when cargo ran in this build, else from the map file (the linked librtt_mempool.a
+    lies in cargo's folder of that target); None when neither says."""
+    for name, pattern in (('build.log', r'rtt-mempool: cargo build for (\S+)'),
+                          ('rtthread.map', r'cargo/([^/\s]+)/release/librtt_mempool\.a')):
+        try:
+            with open(os.path.join(OUT, name), 'r', encoding='utf-8', errors='replace') as f:
+                m = re.findall(pattern, f.read())
+        except OSError:
+            continue
+        if m:
+            return m[-1]
+    return None
 
 
 def library_size(origin=re.compile(r'librtt_mempool\.a')):
@@ -966,9 +973,12 @@ def main():
 
 
 def run_qemu(args, expected, result, timing):
-    # qemu-vexpress-a9 has always booted with two CPUs (a single-core image parks the second);
-    # the other boards get as many CPUs as the image is built for
-    q = Qemu(args.timeout, smp=CUR.get('cpus') or (2 if args.is_smp else 1))
+    # an SMP image gets as many CPUs as it is built for (RT_CPUS_NR; 2 with --smp), a
+    # single-core one the board's count (qemu-vexpress-a9 has always booted with two, a
+    # single-core image parks the second). boards.load() gives every board a count, so that
+    # must not decide for an SMP image: it did, and qemu-virt64-riscv's SMP image ran on one
+    # hart, its second never started.
+    q = Qemu(args.timeout, smp=getattr(args, 'cpus_nr', 2) if args.is_smp else CUR['cpus'])
     log('booting: ' + q.cmdline)
     t0 = time.time()
     console_log = os.path.join(OUT, 'console.log')

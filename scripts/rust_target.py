@@ -66,6 +66,8 @@ def _riscv(flags):
     abis = re.findall(r'-mabi=(\w+)', flags)
     if abis:
         abi = abis[-1]
+    elif ext.startswith('e'):
+        abi = 'lp64e' if bits == '64' else 'ilp32e'
     elif 'd' in ext:
         abi = ('lp64' if bits == '64' else 'ilp32') + 'd'
     elif 'f' in ext:
@@ -78,6 +80,10 @@ def _riscv(flags):
             'rtt-mempool: no Rust target for -march=%s -mabi=%s (%s); set '
             'RTT_MEMPOOL_RUST_TARGET or build the BSP with a float ABI Rust has' % (march, abi, why))
 
+    if ext.startswith('e'):
+        # RV32E/RV64E: 16 integer registers; Rust's riscv32e* targets are tier 3 (no prebuilt
+        # core library), and an RV32I target's code would use registers the core lacks
+        none('the base ISA is RVE; Rust has no prebuilt target for it')
     if bits == '64':
         if abi == 'lp64d':
             if 'd' not in ext or 'c' not in ext or 'a' not in ext or 'm' not in ext:

@@ -60,6 +60,8 @@ check doc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p rtt-mempool --ta
 # Cargo.toml, package.json and CHANGELOG.md agree on the version; package.json and Kconfig fit
 # RT-Thread's package index and "RT-Thread online packages" menu (kconfiglib).
 check versions python3 scripts/check_package.py
+# scripts/rust_target.py's RISC-V mapping: -march / -mabi to the Rust target, or a clear error.
+stage rust-target python3 scripts/check_rust_target.py
 # The Rust unit and property tests, the C suite on the host kernel and memp_sample (32-bit).
 stage host-32bit cargo test --target i686-unknown-linux-gnu
 # A test case that spins fails alone (time slice ticks, wall-clock limit) and the runner goes on.

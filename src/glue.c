@@ -6,11 +6,25 @@
  * - RTT_WRAP_<function>: the headers declare no such function (a macro or a static inline
  *   in this release and configuration), so the library calls this wrapper instead;
  * - RTT_SUSP_LIST: the scheduler has the suspend-list API (rt_thread_suspend_to_list, ...);
- *   without it, waiters are queued as that kernel's own C mempool queues them.
+ *   without it, waiters are queued as that kernel's own C mempool queues them;
+ * - RTT_PLAIN_ATOMIC_VIEW: bindgen read the headers with rt_atomic_t as a plain integer
+ *   (see below).
  * Everything else the library calls directly through bindgen's declarations.
  */
 #include <rtthread.h>
 #include <rthw.h>
+
+#if defined(RTT_PLAIN_ATOMIC_VIEW) && defined(RT_USING_STDC_ATOMIC)
+/*
+ * RTT_PLAIN_ATOMIC_VIEW: build.rs read these headers without RT_USING_STDC_ATOMIC (clang
+ * cannot compile their inline atomics), so the bindings lay out every rt_atomic_t as the
+ * plain integer. The BSP's compiler, on the real configuration, confirms that the layouts
+ * are the same.
+ */
+_Static_assert(sizeof(rt_atomic_t) == sizeof(rt_base_t) &&
+               _Alignof(rt_atomic_t) == _Alignof(rt_base_t),
+               "rtt-mempool: rt_atomic_t is not laid out as rt_base_t");
+#endif
 
 void rtt_mempool_list_init(rt_list_t *list)
 {

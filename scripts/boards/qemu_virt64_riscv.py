@@ -22,6 +22,19 @@ BOARD = {
     'prefix': 'riscv64-unknown-elf-',
     'rust_target': 'riscv64gc-unknown-none-elf',
     'word_bits': 64,
+    # Not run in SMP. RT-Thread 5.3 builds and boots this BSP with RT_USING_SMP on two harts
+    # (the second is started through SBI HSM and runs its idle thread), but the scheduler's
+    # IPI does nothing there: libcpu/risc-v/virt64's rt_hw_ipi_send ORs the vector number
+    # itself, not a bit for it, into the hart's pending mask, so RT_SCHEDULE_IPI (0) sets
+    # nothing, and no handler is installed for RT_SCHEDULE_IPI anyway. A thread made ready on
+    # one hart reaches the other only when that one's running thread gives up its time slice
+    # at a tick. Measured with the bed's --smp: unbound threads that block and wake stayed on
+    # hart 0 (the stress case's workers, with either pool); a thread bound to hart 1 runs,
+    # late (the stress case, one worker bound to each hart, takes 321 ticks instead of 117);
+    # and the stack case fails (the waiter uses 560 bytes, with either pool). The bed could
+    # only mend the IPI in libcpu, which is RT-Thread's and shared by every BSP, not in the
+    # BSP's copy.
+    'smp': False,
     'edits': [
         ('rtconfig.py', r"-mabi=lp64 '", "-mabi=lp64d --specs=picolibc.specs '",
          "Debian's riscv64-unknown-elf-gcc has no rv64imafdc/lp64 multilib (its default, "
