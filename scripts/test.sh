@@ -34,7 +34,7 @@ stage() {
         failures+=("$name")
         tail -n 40 "$log"
     fi
-    grep -E '^(bench|size|SKIPPED|symbols|differential):|^stress\[' "$log" || true
+    grep -E '^(bench|size|SKIPPED|symbols|differential|rust-peer):|^stress\[' "$log" || true
 }
 
 # A check that is one test: passes when the command succeeds.
@@ -92,6 +92,9 @@ if [ -n "${EXTRA_TESTS:-}" ]; then
     echo "   (EXTRA_TESTS=$EXTRA_TESTS compiled into the host suite)"
 fi
 if [ -n "${RTT_ROOT:-}" ]; then
+    # scripts/rust_target.py against RT-Thread's own mapping (5.3+: components/rust/tools/
+    # build_support.py), for every BSP of the tree and every CPU of its libcpu Kconfig.
+    stage rust-target-rtt python3 scripts/check_rust_target_rtt.py
     stage qemu python3 scripts/qemu_test.py
     # The same bed on an SMP build (two CPUs): the pool then takes its spinlock.
     stage qemu-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-smp \
