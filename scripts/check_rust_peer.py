@@ -65,14 +65,25 @@ def included_members(map_text):
 
 
 def member_symbols(archive, nm):
-    """{member: {symbol: nm type}} of the archive's defined global and weak symbols."""
-    p = subprocess.run([nm, '-A', '--defined-only', archive], stdout=subprocess.PIPE,
+    """{member: {symbol: binding}} of the archive's defined global and weak symbols ('G' or
+    'W'; hidden ones too: they still take part in a static link). From readelf, because
+    binutils' nm reports "no symbols" for Rust's objects that carry LLVM bitcode (core,
+    compiler_builtins)."""
+    readelf = re.sub(r'nm$', 'readelf', nm)
+    p = subprocess.run([readelf, '-sW', archive], stdout=subprocess.PIPE,
                        stderr=subprocess.DEVNULL, universal_newlines=True)
     syms = {}
+    member = None
     for line in p.stdout.splitlines():
-        m = re.match(r'^.*?\.a:(.+?):\s*(?:[0-9a-fA-F]+\s+)?([A-Za-z])\s+(\S+)$', line)
-        if m and m.group(2) in 'TDBRVWGSCi' and m.group(2).isupper() or (m and m.group(2) in 'Vvi'):
-            syms.setdefault(m.group(1), {})[m.group(3)] = m.group(2)
+        m = re.match(r'^File: .*?\((.+)\)$', line)
+        if m:
+            member = m.group(1)
+            continue
+        parts = line.split()
+        # Num: Value Size Type Bind Vis Ndx Name
+        if member and len(parts) >= 8 and parts[0].endswith(':') and parts[6] != 'UND' \
+                and parts[4] in ('GLOBAL', 'WEAK'):
+            syms.setdefault(member, {})[parts[7]] = 'G' if parts[4] == 'GLOBAL' else 'W'
     return syms
 
 
@@ -153,10 +164,17 @@ def check(elf, mapfile, nm='arm-none-eabi-nm'):
                     and not member.endswith('-glue.o'):
                 continue
             own.update(symbols)
-        lines.append('%s exports outside compiler_builtins: %s' % (name, ', '.join(
-            '%s (%s)' % (k, own[k]) for k in sorted(own)) or 'nothing'))
+        plain = sorted(k for k in own if not k.startswith(('_R', '_ZN')))
+        mangled = sorted(k for k in own if k.startswith(('_R', '_ZN')))
+        handler = [k for k in mangled if 'rust_begin_unwind' in k]
+        lines.append('%s exports outside compiler_builtins: %s%s' % (
+            name, ', '.join(plain) or 'no C symbol',
+            '; and %d Rust-mangled symbol(s)%s' % (
+                len(mangled), (' (core\'s, and the panic handler %s)' % handler[0]) if handler
+                else '') if mangled else '; no Rust-mangled symbol (no core, no panic handler)'))
     both = sorted(set(defined.get(PKG, {})) & set(defined.get(PEER, {})))
-    strong = [s for s in both if defined[PKG][s] not in 'Ww' and defined[PEER][s] not in 'Ww']
+    strong = [s for s in both
+              if defined[PKG][s] == 'G' and defined[PEER][s] == 'G']
     if strong:
         problems.append('defined strongly by members of both archives: %s' % ', '.join(strong))
     lines.append('symbols defined by the linked members of both archives: %s'
