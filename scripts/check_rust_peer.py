@@ -166,6 +166,10 @@ def check(elf, mapfile, nm='arm-none-eabi-nm'):
             own.update(symbols)
         plain = sorted(k for k in own if not k.startswith(('_R', '_ZN')))
         mangled = sorted(k for k in own if k.startswith(('_R', '_ZN')))
+        if name == PKG and mangled:
+            problems.append('%s exports %d Rust-mangled symbol(s) (%s...): built without LTO? '
+                            'A second non-LTO Rust staticlib would then clash with it'
+                            % (PKG, len(mangled), mangled[0]))
         handler = [k for k in mangled if 'rust_begin_unwind' in k]
         lines.append('%s exports outside compiler_builtins: %s%s' % (
             name, ', '.join(plain) or 'no C symbol',
