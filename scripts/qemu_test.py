@@ -32,6 +32,12 @@ Environment:
   QEMU_TIMEOUT  time bound for the whole qemu session in seconds (default 300)
   QEMU_TEST_OUT build folder (default target/<board>)
   QEMU_TEST_BSP the board, as --bsp (default qemu-vexpress-a9; scripts/boards/)
+  QEMU_TEST_RTT_WRITABLE=1  let RT_USING_RUST through: RT-Thread 5.3's components/rust builds
+                inside RTT_ROOT, so only with a copy of the tree (else the bed stops)
+
+--rust-peer adds a second Rust staticlib of the bed (bsp/bed/rust_peer, built as RT-Thread's
+own Rust component builds its crate) and its test case components.mempool.rust_peer, and
+checks with scripts/check_rust_peer.py that both archives link without a symbol defined twice.
 """
 
 import argparse
