@@ -145,10 +145,11 @@ _CC_OK = {}
 
 
 def cc_accepts(cc, flags):
+    """Whether `cc` compiles with `flags`; None when `cc` is not installed."""
     key = (cc, flags)
     if key not in _CC_OK:
         if shutil.which(cc) is None:
-            _CC_OK[key] = True  # no compiler here: take every combination
+            _CC_OK[key] = None
         else:
             p = subprocess.run([cc] + flags.split() + ['-x', 'c', '-c', '-o', os.devnull,
                                                        os.devnull],
@@ -173,10 +174,11 @@ def cpu_rows(rtt, support):
                 base, fpu = '-march=armv7-a', '-mfpu=vfpv3-d16'
             else:
                 base, fpu = '-mcpu=' + cpu, '-mfpu=auto'
-                if not cc_accepts('arm-none-eabi-gcc', base):
+                if cc_accepts('arm-none-eabi-gcc', base) is False:
                     base = ''
             for abi in ('soft', 'softfp', 'hard'):
                 flags = (base + ('' if abi == 'soft' else ' %s -mfloat-abi=%s' % (fpu, abi))).strip()
+                # without the cross compiler nothing says which float ABIs the CPU has
                 if abi != 'soft' and not cc_accepts('arm-none-eabi-gcc', flags):
                     continue
                 rows.append(('%s (%s) %s' % (cpu, sym, flags or '(no flags)'), sym, has,
@@ -190,6 +192,7 @@ def cpu_rows(rtt, support):
             for isa in ('i', 'im', 'imc', 'imac', 'imafc', 'imafdc', 'gc'):
                 for abi in abis:
                     flags = '-march=rv%s%s -mabi=%s' % (bits, isa, abi)
+                    # without the cross compiler nothing says which pairs exist: not compared
                     if not cc_accepts('riscv64-unknown-elf-gcc', flags):
                         continue
                     rows.append(('rv%s %s' % (bits, flags), sym, closure(sym, selects),
