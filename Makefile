@@ -54,10 +54,13 @@ header:
 
 fmt:
 	cargo fmt --all
+	cargo fmt --manifest-path bsp/bed/rust_peer/Cargo.toml
 
 clippy:
 	cargo clippy --workspace --target i686-unknown-linux-gnu --all-targets -- -D warnings
 	cargo clippy -p rtt-mempool --release --target armv7a-none-eabi -- -D warnings
+	CARGO_TARGET_DIR=target/rust-peer cargo clippy --release --target armv7a-none-eabi \
+	    --manifest-path bsp/bed/rust_peer/Cargo.toml -- -D warnings
 
 clean:
 	cargo clean

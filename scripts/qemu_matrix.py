@@ -13,6 +13,8 @@ BSP gets a row saying so, counted as neither.
   smp             rtt-mempool, RT_USING_SMP with two CPUs (--smp)
   kernel-mempool  the release's own src/mempool.c, one CPU (--kernel-mempool --up): the
                   behaviour test cases and memp_sample against the kernel's C version
+  rust-peer       rtt-mempool and a second Rust staticlib in one image, one CPU (--rust-peer
+                  --up), on boards whose entry says rust_peer
 
 Each run's output is in target/qemu-matrix/<board>-<release>-<config>/bed.log.
 """
@@ -33,6 +35,8 @@ def configs(board):
     if board['smp']:
         out.append(('smp', ['--smp']))
     out.append(('kernel-mempool', ['--kernel-mempool', '--up']))
+    if board['rust_peer']:
+        out.append(('rust-peer', ['--rust-peer', '--up']))
     return out
 
 

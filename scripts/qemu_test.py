@@ -32,6 +32,12 @@ Environment:
   QEMU_TIMEOUT  time bound for the whole qemu session in seconds (default 300)
   QEMU_TEST_OUT build folder (default target/<board>)
   QEMU_TEST_BSP the board, as --bsp (default qemu-vexpress-a9; scripts/boards/)
+  QEMU_TEST_RTT_WRITABLE=1  let RT_USING_RUST through: RT-Thread 5.3's components/rust builds
+                inside RTT_ROOT, so only with a copy of the tree (else the bed stops)
+
+--rust-peer adds a second Rust staticlib of the bed (bsp/bed/rust_peer, built as RT-Thread's
+own Rust component builds its crate) and its test case components.mempool.rust_peer, and
+checks with scripts/check_rust_peer.py that both archives link without a symbol defined twice.
 """
 
 import argparse
@@ -487,6 +493,18 @@ def prepare_bsp(rtt_root, args):
         log('EXTRA_CONFIG: ' + ' '.join(('!' + n) if v is None else n + ('=' + v if v else '')
                                         for n, v in extra))
     final = header_symbols(patch_rtconfig(cfg, defines, undefines))
+    # RT-Thread's own Rust component (5.3: components/rust, RT_USING_RUST) builds its crate in
+    # the tree: its core/SConscript runs cargo with CARGO_TARGET_DIR=<tree>/components/build/
+    # rust, and cargo writes components/rust/core/Cargo.lock. The bed never writes into RTT_ROOT.
+    rust_core = os.path.join(rtt_root, 'components', 'rust', 'core', 'SConscript')
+    if 'RT_USING_RUST' in final and os.path.isfile(rust_core) \
+            and os.environ.get('QEMU_TEST_RTT_WRITABLE') != '1':
+        die("RT_USING_RUST: RT-Thread's components/rust/core/SConscript builds its crate inside "
+            "RTT_ROOT (cargo's target folder %s, and components/rust/core/Cargo.lock), and the "
+            "bed never writes there. To try that component, point RTT_ROOT at a copy of the tree "
+            "and set QEMU_TEST_RTT_WRITABLE=1 (on 5.3 it does not build on stable Rust: README, "
+            "\"Beside RT-Thread's Rust component\"); --rust-peer links the bed's own second Rust "
+            "staticlib instead." % os.path.join(rtt_root, 'components', 'build', 'rust'))
     smp = 'RT_USING_SMP' in final
     args.cpus_nr = int(final.get('RT_CPUS_NR', '2')) if smp else 1
     log('configuration: RT-Thread %s, %s%s' % (
@@ -596,6 +614,8 @@ def build(rtt_root, args):
     else:
         env.pop('RTT_MEMPOOL_EXTRA_TESTS', None)
     env['RTT_MEMPOOL_SAMPLE'] = '0' if args.no_sample else '1'
+    # --rust-peer: bsp/bed/SConscript adds bsp/bed/rust_peer (a second Rust staticlib)
+    env['RTT_MEMPOOL_RUST_PEER'] = '1' if args.rust_peer else '0'
     env['RTT_MEMPOOL_SAMPLE_FILE'] = sample_file()
     # The suite always goes in. With --kernel-mempool the library's header is not on the
     # include path, so RTT_MEMPOOL_HARDENED is undefined and only the behaviour test cases
@@ -856,6 +876,33 @@ def symbol_check():
     return ok, '; '.join(msgs)
 
 
+def rust_peer_checks(result):
+    """--rust-peer: the second Rust staticlib's target (RT-Thread's mapping where the tree has
+    it) is the package's, and the two archives are linked without a symbol defined twice
+    (scripts/check_rust_peer.py prints what each brought and where the run-time helpers came
+    from)."""
+    try:
+        with open(os.path.join(OUT, 'build.log'), 'r', encoding='utf-8', errors='replace') as f:
+            m = re.findall(r'^rust_peer: cargo build for (\S+) \(.*? from (.*)\)$', f.read(), re.M)
+    except OSError:
+        m = []
+    ours = built_rust_target()
+    if m and ours:
+        result('rust peer target', m[-1][0] == ours,
+               'the peer was built for %s (%s), the package for %s' % (m[-1][0], m[-1][1], ours))
+    import check_rust_peer
+    try:
+        ok, lines = check_rust_peer.check(os.path.join(OUT, 'rtthread.elf'),
+                                          os.path.join(OUT, 'rtthread.map'),
+                                          nm=CUR['prefix'] + 'nm')
+    except (OSError, RuntimeError) as e:
+        ok, lines = False, [str(e)]
+    for line in lines:
+        print('rust-peer: ' + line, flush=True)
+    result('rust peer link', ok, 'both Rust staticlibs in the image, no symbol defined by both'
+           if ok else '; '.join(l for l in lines if l.startswith('error')))
+
+
 # --------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
@@ -873,6 +920,10 @@ def main():
     cpus.add_argument('--up', action='store_true',
                       help='build the BSP copy for one CPU (RT_USING_SMP off, also where the '
                            'BSP ships it on, as 4.1 does)')
+    ap.add_argument('--rust-peer', action='store_true',
+                    help='also link a second Rust staticlib (bsp/bed/rust_peer: its own panic '
+                         'handler, core and compiler_builtins), as RT-Thread\'s own Rust '
+                         'component would be, and run its test case components.mempool.rust_peer')
     ap.add_argument('--no-build', action='store_true', help='boot the image already built')
     ap.add_argument('--clean', action='store_true', help='start from a fresh copy of the BSP')
     ap.add_argument('--no-sample', action='store_true', help=argparse.SUPPRESS)
@@ -905,6 +956,7 @@ def main():
         with open(summary_path, 'w', encoding='utf-8') as f:
             json.dump({'release': release, 'rtt_root': rtt_root, 'smp': args.is_smp,
                        'kernel_mempool': args.kernel_mempool, 'results': results,
+                       'rust_peer': args.rust_peer,
                        'bsp': BSP_NAME, 'rust_target': built_rust_target() or CUR['rust_target'],
                        'lib_size': getattr(args, 'lib_size', None),
                        'kernel_mempool_size': getattr(args, 'kernel_mempool_size', None),
@@ -954,6 +1006,8 @@ def main():
             result('rust target', got_target == CUR['rust_target'],
                    'scripts/rust_target.py chose %s for the BSP (the bed\'s table says %s)'
                    % (got_target, CUR['rust_target']))
+        if args.rust_peer:
+            rust_peer_checks(result)
         try:
             args.lib_size = library_size()
             log('size: the library in the image: %d bytes flash (code, read-only data), '
@@ -1076,6 +1130,8 @@ def run_qemu(args, expected, result, timing):
                 len(cases)))
         elif ran is not None and ran != len(cases):
             result('utest_run', False, 'utest reports %d test cases, parsed %d' % (ran, len(cases)))
+        if args.rust_peer and not any(n == 'components.mempool.rust_peer' for n, _ in cases):
+            result('utest components.mempool.rust_peer', False, 'the test case is not in the image')
         log('utest: %d test case(s) in %.1f s' % (len(cases), timing['utest']))
         if (n_fail or crash or not done) and not args.verbose:
             sys.stdout.write('---- console (utest, last 6000 characters) ----\n')

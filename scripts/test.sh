@@ -34,7 +34,7 @@ stage() {
         failures+=("$name")
         tail -n 40 "$log"
     fi
-    grep -E '^(bench|size|SKIPPED|symbols|differential):|^stress\[' "$log" || true
+    grep -E '^(bench|size|SKIPPED|symbols|differential|rust-peer):|^stress\[' "$log" || true
 }
 
 # A check that is one test: passes when the command succeeds.
@@ -55,6 +55,10 @@ scripts/setup.sh host
 check fmt cargo fmt --all -- --check
 check clippy-host cargo clippy --workspace --target i686-unknown-linux-gnu --all-targets -- -D warnings
 check clippy-firmware cargo clippy -p rtt-mempool --release --target armv7a-none-eabi -- -D warnings
+# The qemu bed's second Rust staticlib (bsp/bed/rust_peer, its own workspace): same rules.
+check fmt-rust-peer cargo fmt --manifest-path bsp/bed/rust_peer/Cargo.toml -- --check
+check clippy-rust-peer env CARGO_TARGET_DIR=target/rust-peer cargo clippy --release --locked \
+    --target armv7a-none-eabi --manifest-path bsp/bed/rust_peer/Cargo.toml -- -D warnings
 # The API docs build without warnings (every export also carries a C example: see versions).
 check doc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p rtt-mempool --target i686-unknown-linux-gnu
 # Cargo.toml, package.json and CHANGELOG.md agree on the version; package.json and Kconfig fit
@@ -94,6 +98,9 @@ if [ -n "${EXTRA_TESTS:-}" ]; then
     echo "   (EXTRA_TESTS=$EXTRA_TESTS compiled into the host suite)"
 fi
 if [ -n "${RTT_ROOT:-}" ]; then
+    # scripts/rust_target.py against RT-Thread's own mapping (5.3+: components/rust/tools/
+    # build_support.py), for every BSP of the tree and every CPU of its libcpu Kconfig.
+    stage rust-target-rtt python3 scripts/check_rust_target_rtt.py
     stage qemu python3 scripts/qemu_test.py
     # The same bed on an SMP build (two CPUs): the pool then takes its spinlock.
     stage qemu-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-smp \
@@ -105,6 +112,10 @@ if [ -n "${RTT_ROOT:-}" ]; then
     # ...also on SMP, where the stress case contends from both CPUs with either pool.
     stage qemu-kernel-mempool-smp env QEMU_TEST_OUT=target/qemu-vexpress-a9-kernel-mempool-smp \
         python3 scripts/qemu_test.py --kernel-mempool --smp
+    # RT-Thread's own Rust component's place taken by a second Rust staticlib of the bed
+    # (bsp/bed/rust_peer): both in one image, nothing defined twice, its test case passes.
+    stage qemu-rust-peer env QEMU_TEST_OUT=target/qemu-vexpress-a9-rust-peer \
+        python3 scripts/qemu_test.py --rust-peer
     # And with the optional paranoid checks.
     stage qemu-paranoid env QEMU_TEST_OUT=target/qemu-vexpress-a9-paranoid \
         EXTRA_CONFIG="RTT_MEMPOOL_PARANOID_CHECKS ${EXTRA_CONFIG:-}" python3 scripts/qemu_test.py

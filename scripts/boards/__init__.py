@@ -20,6 +20,9 @@ Each module defines BOARD, a dict:
                prints the same); default: memp_sample.<board>.expected
   cpus         qemu's CPU count for a single-core image (default 1; vexpress boots 2 always)
   smp          whether the board is run in SMP too (`make qemu-matrix` adds the row)
+  rust_peer    whether `make qemu-matrix` also runs it with a second Rust staticlib in the
+               image (qemu_test.py --rust-peer: bsp/bed/rust_peer, as RT-Thread's own Rust
+               component would sit beside the package; default False)
   edits        [(file in the BSP, regular expression, replacement, why)] applied to the bed's
                *copy* of the BSP (RTT_ROOT is never written); the bed stops when an expression
                no longer matches, so a change of the tree is noticed, not silently skipped
@@ -46,6 +49,7 @@ def load():
             b.setdefault('cpus', 1)
             b.setdefault('sd_image', True)
             b.setdefault('smp', False)
+            b.setdefault('rust_peer', False)
             b.setdefault('edits', [])
             b.setdefault('config', [])
             b.setdefault('prepare', None)

@@ -25,6 +25,8 @@ BOARD = {
     # a single-core image parks the second CPU; the BSP has always been booted with two
     'cpus': 2,
     'smp': True,
+    # the board the issue names for RT-Thread's own Rust component beside the package
+    'rust_peer': True,
     'edits': [],
     'why': 'Cortex-A9, the BSP unchanged',
 }
