@@ -5,7 +5,8 @@ every board in scripts/boards/) x every RT-Thread tree in RTT_ROOTS (default: $R
 in its own build folder (target/qemu-matrix/<board>-<release>-<config>, passed as
 QEMU_TEST_OUT) so that reruns are incremental. Ends with one table (board x release x
 configuration: Rust target, memp_sample, `list mempool`, utest cases passed/total, symbol
-check, the library's flash and RAM in the image) and the line `N passed, N failed` over every
+check, the library's flash and RAM in the image, or the kernel's mempool.o in a kernel-mempool
+image) and the line `N passed, N failed` over every
 check of every run; exits non-zero on any failure. A tree that has no copy of an RT-Thread
 BSP gets a row saying so, counted as neither.
 
@@ -71,7 +72,7 @@ def run_one(name, release, root, conf, flags, rows):
     else:
         results, p, fl = summary['results'], summary['passed'], summary['failed']
         target = summary.get('rust_target') or '-'
-        size = summary.get('lib_size')
+        size = summary.get('kernel_mempool_size' if conf == 'kernel-mempool' else 'lib_size')
         if rc != 0 and fl == 0:
             fl = 1
     utest = [(n, ok) for n, ok in results if n.startswith('utest ')]
@@ -84,8 +85,9 @@ def run_one(name, release, root, conf, flags, rows):
                  'build FAIL' if build == 'FAIL' else cell(results, 'memp_sample'),
                  cell(results, 'list mempool'), ut,
                  'n/a' if kernel else cell(results, 'symbols'),
-                 '%d B' % size[0] if size and not kernel else '-',
-                 '%d B' % size[1] if size and not kernel else '-',
+                 # kernel-mempool rows: the kernel's own src/mempool.o in that image
+                 '%s%d B' % ('C ' if kernel else '', size[0]) if size else '-',
+                 '%s%d B' % ('C ' if kernel else '', size[1]) if size else '-',
                  '%d/%d' % (p, p + fl)])
     print('[qemu-matrix]   %s in %.0f s: %d passed, %d failed (log %s)'
           % ('ok' if fl == 0 else 'FAILED', time.time() - t0, p, fl,
@@ -130,7 +132,7 @@ def main():
                 failed += fl
 
     head = ['board', 'release', 'configuration', 'Rust target', 'sample', 'list mempool', 'utest',
-            'symbols', 'library flash', 'library RAM', 'checks']
+            'symbols', 'pool flash', 'pool RAM', 'checks']
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     line = lambda r: '| ' + ' | '.join(c.ljust(w) for c, w in zip(r, widths)) + ' |'
     print(line(head))
