@@ -17,11 +17,13 @@
 //! | no `spinlock` there | the pool lock is `rt_hw_interrupt_disable` (on SMP the kernel's global lock) | 4.1, 5.0 |
 //! | `rt_thread_suspend_to_list` | FIFO waiters, woken with `rt_susp_list_dequeue`; detach wakes them with `RT_ERROR` | 5.1 and later |
 //! | none | waiters pushed at the head and woken from it (LIFO); detach wakes them with `-RT_ERROR` | 4.1, 5.0 |
-//! | `struct rt_object_information` has `spinlock` | the registry walk takes it | 5.1 and later |
+//! | `struct rt_object_information` has `spinlock` | on SMP the registry walk takes it (on one core it masks interrupts, see below) | 5.1 and later |
 //!
-//! On a single core the pool lock is always interrupt masking: nothing else can run on the
-//! only CPU until they are unmasked, and it skips the scheduler-lock bookkeeping that
-//! `rt_spin_lock_irqsave` adds there (5.2+), most of the C version's fast-path cost.
+//! On a single core the pool lock, and the registry's, are always interrupt masking: nothing
+//! else can run on the only CPU until they are unmasked (a holder of the kernel's own
+//! registry spinlock masked them too, and never sleeps holding it), and it skips the
+//! scheduler-lock bookkeeping that `rt_spin_lock_irqsave` adds there (5.2+), most of the C
+//! version's fast-path cost and, for the registry, of a woken waiter's way back to its pool.
 //!
 //! # Locks, and the order they nest in
 //!
@@ -86,19 +88,26 @@ mod glue {
     use super::sys;
 
     extern "C" {
-        pub fn rtt_mempool_list_init(list: *mut sys::rt_list_t);
         #[cfg(rtt_wrapped = "rt_hw_interrupt_disable")]
         pub fn rtt_mempool_rt_hw_interrupt_disable() -> sys::rt_base_t;
         #[cfg(rtt_wrapped = "rt_hw_interrupt_enable")]
         pub fn rtt_mempool_rt_hw_interrupt_enable(level: sys::rt_base_t);
+        #[cfg(all(not(rtt_omit_mp_check), rtt_wrapped = "rt_strncmp"))]
+        pub fn rtt_mempool_rt_strncmp(
+            cs: *const core::ffi::c_char,
+            ct: *const core::ffi::c_char,
+            count: usize,
+        ) -> core::ffi::c_int;
         #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
         pub fn rtt_mempool_rt_spin_lock_init(lock: *mut sys::rt_spinlock);
         #[cfg(all(
+            rtt_smp,
             any(rtt_pool_spinlock, rtt_registry_spinlock),
             rtt_wrapped = "rt_spin_lock_irqsave"
         ))]
         pub fn rtt_mempool_rt_spin_lock_irqsave(lock: *mut sys::rt_spinlock) -> sys::rt_base_t;
         #[cfg(all(
+            rtt_smp,
             any(rtt_pool_spinlock, rtt_registry_spinlock),
             rtt_wrapped = "rt_spin_unlock_irqrestore"
         ))]
@@ -132,15 +141,17 @@ use glue::rtt_mempool_rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
 use glue::rtt_mempool_rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
+    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
     rtt_wrapped = "rt_spin_lock_irqsave"
 ))]
 use glue::rtt_mempool_rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
+    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
     rtt_wrapped = "rt_spin_unlock_irqrestore"
 ))]
 use glue::rtt_mempool_rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
+#[cfg(all(not(rtt_omit_mp_check), rtt_wrapped = "rt_strncmp"))]
+use glue::rtt_mempool_rt_strncmp as strncmp;
 #[cfg(not(rtt_wrapped = "rt_hw_interrupt_disable"))]
 use sys::rt_hw_interrupt_disable as irq_disable;
 #[cfg(not(rtt_wrapped = "rt_hw_interrupt_enable"))]
@@ -148,15 +159,17 @@ use sys::rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, not(rtt_wrapped = "rt_spin_lock_init")))]
 use sys::rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
+    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
     not(rtt_wrapped = "rt_spin_lock_irqsave")
 ))]
 use sys::rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
+    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
     not(rtt_wrapped = "rt_spin_unlock_irqrestore")
 ))]
 use sys::rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
+#[cfg(all(not(rtt_omit_mp_check), not(rtt_wrapped = "rt_strncmp")))]
+use sys::rt_strncmp as strncmp;
 
 /// Sets the calling thread's errno (the global one in interrupt context), as the kernel does.
 pub fn set_errno(error: rt_err_t) {
@@ -266,9 +279,9 @@ pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
 ///
 /// # Invariants
 ///
-/// `info` is the kernel's MemPool container and its lock is held, taken as the kernel's own
-/// object functions take it (its spinlock where it has one, else `rt_hw_interrupt_disable`),
-/// with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
+/// `info` is the kernel's MemPool container and its lock is held: on SMP taken as the kernel's
+/// own object functions take it (its spinlock where it has one, else
+/// `rt_hw_interrupt_disable`), on one core by masking interrupts, with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
 pub struct Registry {
     info: core::ptr::NonNull<sys::rt_object_information>,
     level: rt_base_t,
@@ -277,12 +290,12 @@ pub struct Registry {
 impl Drop for Registry {
     #[inline(always)]
     fn drop(&mut self) {
-        #[cfg(rtt_registry_spinlock)]
+        #[cfg(all(rtt_smp, rtt_registry_spinlock))]
         // SAFETY: held (invariant), taken with rt_spin_lock_irqsave, which returned `level`.
         unsafe {
             spin_unlock_irqrestore(addr_of_mut!((*self.info.as_ptr()).spinlock), self.level)
         };
-        #[cfg(not(rtt_registry_spinlock))]
+        #[cfg(not(all(rtt_smp, rtt_registry_spinlock)))]
         // SAFETY: held (invariant): restores what rt_hw_interrupt_disable returned.
         unsafe {
             irq_enable(self.level)
@@ -297,11 +310,13 @@ impl Registry {
         // SAFETY: the object container of a class is a static of the kernel, valid forever.
         let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
         let info = core::ptr::NonNull::new(info)?;
-        #[cfg(rtt_registry_spinlock)]
+        #[cfg(all(rtt_smp, rtt_registry_spinlock))]
         // SAFETY: the container's spinlock is initialised by the kernel and static; released
         // in Drop.
         let level = unsafe { spin_lock_irqsave(addr_of_mut!((*info.as_ptr()).spinlock)) };
-        #[cfg(not(rtt_registry_spinlock))]
+        // One core: masking interrupts excludes every other user of the list as well as the
+        // kernel's spinlock does (its holders mask them too and never sleep holding it).
+        #[cfg(not(all(rtt_smp, rtt_registry_spinlock)))]
         // SAFETY: masking interrupts is always allowed; restored in Drop.
         let level = unsafe { irq_disable() };
         // INVARIANT: the container's lock is taken just now with this level.
@@ -530,6 +545,13 @@ impl<'r> PoolGuard<'r> {
         }
     }
 
+    /// The stored `block_free_count`, unchecked (for [`crate::api`]'s owed wake-ups, which it
+    /// only bounds).
+    pub fn free_count(&self) -> usize {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe { (*self.mp.as_ptr()).block_free_count as usize }
+    }
+
     /// Wake-ups a free could not deliver (see [`Wake::Refused`]), to be passed on by the
     /// waiter that leaves without one. Kept in the object's `flag` byte, which the kernel
     /// leaves to each object class and RT-Thread's mempool never uses (0 when set up).
@@ -648,7 +670,10 @@ impl<'r> PoolGuard<'r> {
 pub unsafe fn init_sync(mp: *mut rt_mempool) {
     // SAFETY: guaranteed by the caller.
     unsafe {
-        glue::rtt_mempool_list_init(addr_of_mut!((*mp).suspend_thread));
+        // rt_list_init, a static inline of the kernel's: an empty list points at itself.
+        let list = addr_of_mut!((*mp).suspend_thread);
+        (*list).next = list;
+        (*list).prev = list;
         (*mp).parent.flag = 0;
         #[cfg(rtt_pool_spinlock)]
         spin_lock_init(addr_of_mut!((*mp).spinlock));
@@ -824,6 +849,10 @@ pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CS
 
 /// The object name of `mp`, copied.
 ///
+/// Byte by byte through volatile reads: a plain copy loop is turned into a `memcpy` call,
+/// which would pull compiler_builtins' memcpy (some 500 bytes) into the firmware for 16
+/// bytes.
+///
 /// # Safety
 ///
 /// `mp` must be readable (a registered pool, under the [`Registry`]).
@@ -831,9 +860,22 @@ pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CS
 pub unsafe fn name_of(mp: *const rt_mempool) -> [u8; NAME_MAX] {
     let mut name = [0u8; NAME_MAX];
     // SAFETY: the name array lies inside the readable object; its length is RT_NAME_MAX.
-    let source = unsafe { &(*mp).parent.name };
-    for (to, from) in name.iter_mut().zip(source.iter()) {
-        *to = from.to_ne_bytes()[0];
+    let source = unsafe { core::ptr::addr_of!((*mp).parent.name) }.cast::<u8>();
+    for (i, to) in name.iter_mut().enumerate() {
+        // SAFETY: `i` < RT_NAME_MAX, inside the object's name array.
+        *to = unsafe { source.add(i).read_volatile() };
     }
     name
+}
+
+/// Whether the string `wanted` names the pool whose name is `name` (copied by [`name_of`]):
+/// the kernel's `rt_strncmp` over RT_NAME_MAX bytes, as `rt_object_find` compares names.
+///
+/// # Safety
+///
+/// `wanted` must be a NUL-terminated string.
+#[cfg(not(rtt_omit_mp_check))] // used by mp_check (diag)
+pub unsafe fn same_name(wanted: *const c_char, name: &[u8; NAME_MAX]) -> bool {
+    // SAFETY: both are read up to a NUL or RT_NAME_MAX bytes; `name` has RT_NAME_MAX bytes.
+    unsafe { strncmp(wanted, name.as_ptr().cast(), NAME_MAX as _) == 0 }
 }
