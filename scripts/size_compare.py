@@ -81,6 +81,8 @@ def per_function(objs):
 def includes(cfg_dir, rtt_root, libcpu):
     return ['-I' + cfg_dir, '-I' + os.path.join(rtt_root, 'include'),
             '-I' + os.path.join(rtt_root, 'components', 'finsh'),
+            '-I' + os.path.join(rtt_root, 'components', 'legacy'),
+            '-I' + os.path.join(rtt_root, 'components', 'drivers', 'include'),
             '-I' + os.path.join(rtt_root, libcpu)]
 
 
@@ -147,8 +149,8 @@ def main():
     label = '%s,%s' % (bsp, isa)
     for name in ('api', 'with_mp_check'):
         rust = figures[name][0]
-        print('bench: size_%s[%s.C-Os.Rust-s] c=%d rust=%d ratio=%.2f'
-              % (name, label, c_size, rust, rust / c_size))
+        print('bench: size_%s[%s,C-Os.Rust-s.%s] c=%d rust=%d ratio=%.2f'
+              % (name, bsp, isa, c_size, rust, rust / c_size))
     print('size: %s C mempool.o at -Os per function: %s' % (label, ', '.join(
         '%s %d' % (n, s) for s, n in per_function([c_obj]))))
     print('size: %s C sections: %s' % (label, ', '.join(
