@@ -17,13 +17,15 @@
 //! | no `spinlock` there | the pool lock is `rt_hw_interrupt_disable` (on SMP the kernel's global lock) | 4.1, 5.0 |
 //! | `rt_thread_suspend_to_list` | FIFO waiters, woken with `rt_susp_list_dequeue`; detach wakes them with `RT_ERROR` | 5.1 and later |
 //! | none | waiters pushed at the head and woken from it (LIFO); detach wakes them with `-RT_ERROR` | 4.1, 5.0 |
-//! | `struct rt_object_information` has `spinlock` | on SMP the registry walk takes it (on one core it masks interrupts, see below) | 5.1 and later |
+//! | `struct rt_object_information` has `spinlock` | the registry walk takes it | 5.1 and later |
 //!
-//! On a single core the pool lock, and the registry's, are always interrupt masking: nothing
-//! else can run on the only CPU until they are unmasked (a holder of the kernel's own
-//! registry spinlock masked them too, and never sleeps holding it), and it skips the
-//! scheduler-lock bookkeeping that `rt_spin_lock_irqsave` adds there (5.2+), most of the C
-//! version's fast-path cost and, for the registry, of a woken waiter's way back to its pool.
+//! On a single core the pool lock is always interrupt masking: nothing else can run on the
+//! only CPU until they are unmasked, and it skips the scheduler-lock bookkeeping that
+//! `rt_spin_lock_irqsave` adds there (5.2+), most of the C version's fast-path cost.
+//! The registry keeps the kernel's own lock even on one core: that bookkeeping (a critical
+//! section) is what stops the kernel's timer calls under it from rescheduling at their own
+//! spin unlock on 5.2 (tried: masking interrupts alone there lost the stress and timeout
+//! cases).
 //!
 //! # Locks, and the order they nest in
 //!
@@ -101,13 +103,11 @@ mod glue {
         #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
         pub fn rtt_mempool_rt_spin_lock_init(lock: *mut sys::rt_spinlock);
         #[cfg(all(
-            rtt_smp,
             any(rtt_pool_spinlock, rtt_registry_spinlock),
             rtt_wrapped = "rt_spin_lock_irqsave"
         ))]
         pub fn rtt_mempool_rt_spin_lock_irqsave(lock: *mut sys::rt_spinlock) -> sys::rt_base_t;
         #[cfg(all(
-            rtt_smp,
             any(rtt_pool_spinlock, rtt_registry_spinlock),
             rtt_wrapped = "rt_spin_unlock_irqrestore"
         ))]
@@ -141,12 +141,12 @@ use glue::rtt_mempool_rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
 use glue::rtt_mempool_rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     rtt_wrapped = "rt_spin_lock_irqsave"
 ))]
 use glue::rtt_mempool_rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     rtt_wrapped = "rt_spin_unlock_irqrestore"
 ))]
 use glue::rtt_mempool_rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
@@ -159,12 +159,12 @@ use sys::rt_hw_interrupt_enable as irq_enable;
 #[cfg(all(rtt_pool_spinlock, not(rtt_wrapped = "rt_spin_lock_init")))]
 use sys::rt_spin_lock_init as spin_lock_init;
 #[cfg(all(
-    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     not(rtt_wrapped = "rt_spin_lock_irqsave")
 ))]
 use sys::rt_spin_lock_irqsave as spin_lock_irqsave;
 #[cfg(all(
-    all(rtt_smp, any(rtt_pool_spinlock, rtt_registry_spinlock)),
+    any(all(rtt_smp, rtt_pool_spinlock), rtt_registry_spinlock),
     not(rtt_wrapped = "rt_spin_unlock_irqrestore")
 ))]
 use sys::rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
@@ -279,9 +279,9 @@ pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
 ///
 /// # Invariants
 ///
-/// `info` is the kernel's MemPool container and its lock is held: on SMP taken as the kernel's
-/// own object functions take it (its spinlock where it has one, else
-/// `rt_hw_interrupt_disable`), on one core by masking interrupts, with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
+/// `info` is the kernel's MemPool container and its lock is held, taken as the kernel's own
+/// object functions take it (its spinlock where it has one, else `rt_hw_interrupt_disable`),
+/// with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
 pub struct Registry {
     info: core::ptr::NonNull<sys::rt_object_information>,
     level: rt_base_t,
@@ -290,12 +290,12 @@ pub struct Registry {
 impl Drop for Registry {
     #[inline(always)]
     fn drop(&mut self) {
-        #[cfg(all(rtt_smp, rtt_registry_spinlock))]
+        #[cfg(rtt_registry_spinlock)]
         // SAFETY: held (invariant), taken with rt_spin_lock_irqsave, which returned `level`.
         unsafe {
             spin_unlock_irqrestore(addr_of_mut!((*self.info.as_ptr()).spinlock), self.level)
         };
-        #[cfg(not(all(rtt_smp, rtt_registry_spinlock)))]
+        #[cfg(not(rtt_registry_spinlock))]
         // SAFETY: held (invariant): restores what rt_hw_interrupt_disable returned.
         unsafe {
             irq_enable(self.level)
@@ -310,13 +310,11 @@ impl Registry {
         // SAFETY: the object container of a class is a static of the kernel, valid forever.
         let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
         let info = core::ptr::NonNull::new(info)?;
-        #[cfg(all(rtt_smp, rtt_registry_spinlock))]
+        #[cfg(rtt_registry_spinlock)]
         // SAFETY: the container's spinlock is initialised by the kernel and static; released
         // in Drop.
         let level = unsafe { spin_lock_irqsave(addr_of_mut!((*info.as_ptr()).spinlock)) };
-        // One core: masking interrupts excludes every other user of the list as well as the
-        // kernel's spinlock does (its holders mask them too and never sleep holding it).
-        #[cfg(not(all(rtt_smp, rtt_registry_spinlock)))]
+        #[cfg(not(rtt_registry_spinlock))]
         // SAFETY: masking interrupts is always allowed; restored in Drop.
         let level = unsafe { irq_disable() };
         // INVARIANT: the container's lock is taken just now with this level.
