@@ -1,7 +1,7 @@
 # rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
 # Both install what is missing (Debian packages, Rust targets) and say so.
 
-.PHONY: all demo test bench fuzz header qemu-test qemu-test-smp qemu-matrix setup fmt clippy clean
+.PHONY: all demo test bench bench-matrix size fuzz header qemu-test qemu-test-smp qemu-matrix setup fmt clippy clean
 
 all: test
 
@@ -38,9 +38,21 @@ qemu-matrix:
 	@scripts/setup.sh qemu $(or $(BSPS),all)
 	@BSPS="$(BSPS)" RTT_ROOTS="$(or $(RTT_ROOTS),$(RTT_ROOT))" python3 scripts/qemu_matrix.py
 
-# Side-by-side benchmarks against the kernel's C mempool (qemu part needs RTT_ROOT).
+# Side-by-side benchmarks against the kernel's C mempool on board BSP (default
+# qemu-vexpress-a9; the qemu part needs RTT_ROOT): `bench: FIGURE[BOARD,CONFIG] c= rust= ratio=`.
 bench:
-	@scripts/bench.sh
+	@BSP=$(BSP) scripts/bench.sh
+
+# The same on every board in BSPS (default: every board whose entry in scripts/boards/ has a
+# `bench` dict).
+bench-matrix:
+	@BSPS="$(BSPS)" scripts/bench.sh --matrix
+
+# Code size against the kernel's mempool.c without a board image (needs RTT_ROOT): Thumb-2
+# (thumbv7m, lm3s8962's configuration) and A32 (armv7a, qemu-vexpress-a9's), per function.
+size:
+	@python3 scripts/size_compare.py --cpu thumbv7m
+	@python3 scripts/size_compare.py --cpu armv7a
 
 # The model-based pool test under libFuzzer for FUZZ_SECONDS (default 60); needs nightly.
 fuzz:

@@ -171,6 +171,7 @@ const WRAPPABLE: &[&str] = &[
     "rt_spin_lock_irqsave",
     "rt_spin_unlock_irqrestore",
     "rt_spin_lock_init",
+    "rt_strncmp",
 ];
 
 /// Records what bindgen generates, and lets bindgen's own cargo callbacks track every header
@@ -353,6 +354,7 @@ fn generate_bindings(
         .allowlist_function("rt_susp_list_(dequeue|resume_all)|rt_thread_suspend_to_list")
         .allowlist_function("rt_thread_self|rt_tick_get|rt_timer_(control|start)|rt_schedule")
         .allowlist_function("rt_(set|get)_errno|rt_malloc|rt_free|rt_interrupt_get_nest|rt_kprintf")
+        .allowlist_function("rt_strncmp")
         // The kernel's own declarations of the API this library defines: the shell checks
         // at compile time that its exports have exactly these types.
         .allowlist_function("rt_mp_.*")

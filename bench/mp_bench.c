@@ -6,10 +6,10 @@
  * bench/SConscript). Every implementation runs the same code below through a table of
  * function pointers, so the call overhead is the same for all.
  *
- * Time: the Cortex-A9 cycle counter when it counts, else the A9 global timer (see
- * choose_time_source). Under `qemu-system-arm -icount shift=0` QEMU advances its virtual
- * clock by 1 ns per guest instruction, so one "cycle" is one executed instruction, whatever
- * the host does.
+ * Time: the counter the board's bench entry names (see "time source" below): on
+ * Cortex-A9 the cycle counter when it counts, else the A9 global timer; on Cortex-M SysTick.
+ * Under qemu's `-icount shift=0` QEMU advances its virtual clock by 1 ns per guest
+ * instruction, so one "cycle" is one executed instruction, whatever the host does.
  *
  * Output, one line per measurement (parsed by scripts/qemu_bench.py):
  *   mpbench: clock source=a9-global-timer pmcr=0x41093001 resolution=10 ...
@@ -17,6 +17,7 @@
  *   mpbench: impl=rust fig=handoff n=200 min=.. median=.. max=..
  *   mpbench: impl=rust fig=init_64k n=8 min=.. max=..
  *   mpbench: impl=rust fig=detach_64k n=8 min=.. max=..
+ *   mpbench: impl=rust fig=init_small n=8 blocks=8 min=.. max=..
  *   mpbench: done
  */
 #include <rtthread.h>
@@ -62,10 +63,60 @@ static const struct mp_impl impls[] = {
     REF_IMPL(ref_os, "c-Os"),
 };
 
-/* ---- cycle counter ------------------------------------------------------------------- */
+/* ---- time source ---------------------------------------------------------------------- */
 
 /*
- * The time source is chosen at run time:
+ * The board's entry (scripts/boards/, its `bench` dict) names the counter; bench/SConscript
+ * passes it as MP_BENCH_COUNTER_SYSTICK (and MP_BENCH_COUNTER_HZ), else the Cortex-A9 one.
+ * Whatever the counter, the values are turned into instructions: under qemu's
+ * `-icount shift=0` one guest instruction takes 1 ns of virtual clock, so a counter of
+ * F Hz advances once per 1e9 / F instructions (time_scale), deterministically.
+ */
+#ifdef MP_BENCH_COUNTER_SYSTICK
+/*
+ * Cortex-M SysTick (ARMv7-M: SYST_CSR 0xE000E010, SYST_RVR +4, SYST_CVR +8), 24 bits,
+ * counting down at the core clock (CLKSOURCE = 1). The kernel usually runs its tick on it:
+ * then it is read as it is (period RVR + 1), otherwise it is started free-running. A down
+ * counter that wraps every period: elapsed() is correct for spans shorter than one period,
+ * which is why the loops below are timed in chunks.
+ */
+#ifndef MP_BENCH_COUNTER_HZ
+#error "MP_BENCH_COUNTER_HZ: the SysTick clock in Hz (the board's bench dict, counter_hz)"
+#endif
+#define SYST_CSR (*(volatile rt_uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile rt_uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile rt_uint32_t *)0xE000E018u)
+#define COUNTER_NAME "systick"
+
+static rt_uint32_t time_scale = 1000000000u / (MP_BENCH_COUNTER_HZ);
+static rt_uint32_t systick_period = 1u << 24;
+
+static inline rt_uint32_t ccnt(void)
+{
+    return SYST_CVR;
+}
+
+/* t1 - t0 in instructions */
+static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
+{
+    rt_uint32_t d = t0 >= t1 ? t0 - t1 : t0 + systick_period - t1;
+    return d * time_scale;
+}
+
+static void choose_time_source(rt_uint32_t *info)
+{
+    if (!(SYST_CSR & 1u))
+    {
+        SYST_RVR = 0x00ffffffu;
+        SYST_CVR = 0;
+        SYST_CSR = 4u | 1u; /* core clock, enabled, no interrupt */
+    }
+    systick_period = (SYST_RVR & 0x00ffffffu) + 1u;
+    *info = SYST_CSR;
+}
+#else
+/*
+ * Cortex-A9, chosen at run time:
  *  - the cycle counter PMCCNTR (CP15 c9, c13, 0) when it counts. QEMU 7.2's cortex-a9 model
  *    has the PMCR/PMCNTENSET registers but no PMU (ARM_FEATURE_PMU is not set for it), so
  *    there PMCCNTR stays 0 whatever is enabled;
@@ -73,7 +124,6 @@ static const struct mp_impl impls[] = {
  *    prescaler 0. QEMU clocks it at one tick per 10 ns of its virtual clock; under
  *    -icount shift=0 one guest instruction takes 1 ns, so ticks x 10 = instructions, the
  *    same unit as PMCCNTR at QEMU's nominal 1 GHz, with a resolution of 10.
- * Either way the figures are deterministic: they count guest instructions, not host time.
  */
 #define GT_COUNTER_LO 0x200
 #define GT_CONTROL    0x208
@@ -81,14 +131,21 @@ static const struct mp_impl impls[] = {
 static volatile rt_uint32_t *gt_base;
 static int use_global_timer;
 static rt_uint32_t time_scale = 1;
+#define COUNTER_NAME (use_global_timer ? "a9-global-timer" : "pmccntr")
 
 static inline rt_uint32_t ccnt(void)
 {
     rt_uint32_t v;
     if (use_global_timer)
-        return gt_base[GT_COUNTER_LO / 4] * 10u;
+        return gt_base[GT_COUNTER_LO / 4];
     __asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v) : : "memory");
     return v;
+}
+
+/* t1 - t0 in instructions */
+static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
+{
+    return (t1 - t0) * time_scale;
 }
 
 static rt_uint32_t pmu_enable(void)
@@ -115,7 +172,7 @@ static void global_timer_enable(void)
     gt_base[GT_CONTROL / 4] = (gt_base[GT_CONTROL / 4] & ~0xff0eu) | 1u;
 }
 
-/* Picks the time source: 0 PMCCNTR, 1 global timer. */
+/* Picks the time source: PMCCNTR, or the global timer when PMCCNTR does not count. */
 static void choose_time_source(rt_uint32_t *pmcr)
 {
     *pmcr = pmu_enable();
@@ -131,14 +188,25 @@ static void choose_time_source(rt_uint32_t *pmcr)
         time_scale = 10;
     }
 }
+#endif
+
+/* Loops are timed in chunks of this many iterations, each well below one period of a
+ * wrapping counter (SysTick at a 1 kHz tick wraps every 1e6 instructions). */
+#define CHUNK 100
 
 /* The cost of the bare benchmark loop, subtracted from the alloc+free loop. */
 static rt_uint32_t __attribute__((noipa)) empty_loop(int n)
 {
-    rt_uint32_t t0 = ccnt();
-    for (int i = 0; i < n; i++)
-        __asm__ volatile("" : : : "memory");
-    return ccnt() - t0;
+    rt_uint32_t sum = 0;
+    for (int done = 0; done < n; done += CHUNK)
+    {
+        int m = n - done < CHUNK ? n - done : CHUNK;
+        rt_uint32_t t0 = ccnt();
+        for (int i = 0; i < m; i++)
+            __asm__ volatile("" : : : "memory");
+        sum += elapsed(t0, ccnt());
+    }
+    return sum;
 }
 
 /* ---- alloc+free pair on the fast path -------------------------------------------------- */
@@ -149,13 +217,19 @@ static rt_uint32_t __attribute__((noipa)) pair_loop(const struct mp_impl *impl, 
 {
     mp_alloc_fn alloc = impl->alloc;
     mp_free_fn release = impl->free;
-    rt_uint32_t t0 = ccnt();
-    for (int i = 0; i < n; i++)
+    rt_uint32_t sum = 0;
+    for (int done = 0; done < n; done += CHUNK)
     {
-        void *block = alloc(mp, 0);
-        release(block);
+        int m = n - done < CHUNK ? n - done : CHUNK;
+        rt_uint32_t t0 = ccnt();
+        for (int i = 0; i < m; i++)
+        {
+            void *block = alloc(mp, 0);
+            release(block);
+        }
+        sum += elapsed(t0, ccnt());
     }
-    return ccnt() - t0;
+    return sum;
 }
 
 static void bench_pair(const struct mp_impl *impl, int iterations, rt_uint32_t loop)
@@ -208,7 +282,7 @@ static void waiter_entry(void *arg)
     {
         void *block = h->impl->alloc(&h->mp, RT_WAITING_FOREVER);
         rt_uint32_t t1 = ccnt();
-        h->delta[i] = t1 - h->t0;
+        h->delta[i] = elapsed(h->t0, t1);
         if (block == RT_NULL)
             h->failures++;
         else
@@ -322,7 +396,7 @@ static void bench_init(const struct mp_impl *impl)
         impl->detach(&mp);
         rt_uint32_t t3 = ccnt();
         rt_hw_interrupt_enable(level);
-        rt_uint32_t di = t1 - t0, dd = t3 - t2;
+        rt_uint32_t di = elapsed(t0, t1), dd = elapsed(t2, t3);
         init_min = di < init_min ? di : init_min;
         init_max = di > init_max ? di : init_max;
         detach_min = dd < detach_min ? dd : detach_min;
@@ -333,30 +407,62 @@ static void bench_init(const struct mp_impl *impl)
     rt_kprintf("mpbench: impl=%s fig=detach_64k n=%d blocks=%lu min=%lu max=%lu\n", impl->name,
                INIT_ROUNDS, (unsigned long)total, (unsigned long)detach_min,
                (unsigned long)detach_max);
+    /* the same for an 8-block pool: rt_mp_init's cost must not depend on the block count */
+    init_min = ~0u, init_max = 0;
+    for (int r = 0; r < INIT_ROUNDS; r++)
+    {
+        rt_base_t level = rt_hw_interrupt_disable();
+        rt_uint32_t t0 = ccnt();
+        rt_err_t err = impl->init(&mp, "mpb_sml", small_pool_mem, sizeof(small_pool_mem), BIG_POOL_BLOCK);
+        rt_uint32_t t1 = ccnt();
+        rt_hw_interrupt_enable(level);
+        if (err != RT_EOK)
+        {
+            rt_kprintf("mpbench: error impl=%s small init\n", impl->name);
+            return;
+        }
+        total = mp.block_total_count;
+        impl->detach(&mp);
+        rt_uint32_t di = elapsed(t0, t1);
+        init_min = di < init_min ? di : init_min;
+        init_max = di > init_max ? di : init_max;
+    }
+    rt_kprintf("mpbench: impl=%s fig=init_small n=%d blocks=%lu min=%lu max=%lu\n", impl->name,
+               INIT_ROUNDS, (unsigned long)total, (unsigned long)init_min, (unsigned long)init_max);
 }
 
 /* ---- what the kernel itself costs (for the analysis in docs/benchmarks.md) ------------ */
 
 static rt_uint32_t __attribute__((noipa)) irq_pair_loop(int n)
 {
-    rt_uint32_t t0 = ccnt();
-    for (int i = 0; i < n; i++)
+    rt_uint32_t sum = 0;
+    for (int done = 0; done < n; done += CHUNK)
     {
-        rt_base_t level = rt_hw_interrupt_disable();
-        rt_hw_interrupt_enable(level);
+        rt_uint32_t t0 = ccnt();
+        for (int i = 0; i < CHUNK && done + i < n; i++)
+        {
+            rt_base_t level = rt_hw_interrupt_disable();
+            rt_hw_interrupt_enable(level);
+        }
+        sum += elapsed(t0, ccnt());
     }
-    return ccnt() - t0;
+    return sum;
 }
 
 static rt_uint32_t __attribute__((noipa)) spin_pair_loop(struct rt_spinlock *lock, int n)
 {
-    rt_uint32_t t0 = ccnt();
-    for (int i = 0; i < n; i++)
+    rt_uint32_t sum = 0;
+    for (int done = 0; done < n; done += CHUNK)
     {
-        rt_base_t level = rt_spin_lock_irqsave(lock);
-        rt_spin_unlock_irqrestore(lock, level);
+        rt_uint32_t t0 = ccnt();
+        for (int i = 0; i < CHUNK && done + i < n; i++)
+        {
+            rt_base_t level = rt_spin_lock_irqsave(lock);
+            rt_spin_unlock_irqrestore(lock, level);
+        }
+        sum += elapsed(t0, ccnt());
     }
-    return ccnt() - t0;
+    return sum;
 }
 
 static void bench_kernel(rt_uint32_t loop)
@@ -385,8 +491,8 @@ static void bench_kernel(rt_uint32_t loop)
         rt_object_detach(&object);
         rt_uint32_t t2 = ccnt();
         rt_hw_interrupt_enable(level);
-        init_min = (t1 - t0) < init_min ? (t1 - t0) : init_min;
-        detach_min = (t2 - t1) < detach_min ? (t2 - t1) : detach_min;
+        init_min = elapsed(t0, t1) < init_min ? elapsed(t0, t1) : init_min;
+        detach_min = elapsed(t1, t2) < detach_min ? elapsed(t1, t2) : detach_min;
     }
     rt_kprintf("mpbench: impl=kernel fig=object_init n=%d min=%lu\n", INIT_ROUNDS,
                (unsigned long)init_min);
@@ -419,9 +525,9 @@ static int mp_bench(int argc, char **argv)
     rt_uint32_t a = ccnt();
     rt_uint32_t b = ccnt();
     rt_uint32_t loop = empty_loop(PAIR_ITERATIONS);
-    rt_kprintf("mpbench: clock source=%s pmcr=0x%08lx resolution=%lu back_to_back=%lu "
-               "loop_%d=%lu\n", use_global_timer ? "a9-global-timer" : "pmccntr",
-               (unsigned long)pmcr, (unsigned long)time_scale, (unsigned long)(b - a),
+    rt_kprintf("mpbench: clock source=%s info=0x%08lx resolution=%lu back_to_back=%lu "
+               "loop_%d=%lu\n", COUNTER_NAME,
+               (unsigned long)pmcr, (unsigned long)time_scale, (unsigned long)elapsed(a, b),
                PAIR_ITERATIONS, (unsigned long)loop);
     bench_kernel(loop);
     for (unsigned i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)

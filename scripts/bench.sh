@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: the host benchmark of the pool core (criterion), then, with RTT_ROOT, the
-# side-by-side benchmark against the kernel's own src/mempool.c on qemu-vexpress-a9
-# (scripts/qemu_bench.py: cycles, init time and code size, one `bench: NAME c=X rust=Y
-# ratio=Z` line per figure and a table). Results are written up in docs/benchmarks.md.
+# side-by-side benchmark against the kernel's own src/mempool.c on board $BSP (default
+# qemu-vexpress-a9), or with --matrix (`make bench-matrix`) on every board in $BSPS (default:
+# every board whose entry in scripts/boards/ has a `bench` dict). scripts/qemu_bench.py
+# measures cycles (guest instructions under qemu -icount), init time and code size, one
+# `bench: FIGURE[BOARD,CONFIG] c=X rust=Y ratio=Z` line per figure and a table. Results are
+# written up in docs/benchmarks.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,12 +20,22 @@ if ! cargo bench -p rtt-mempool-bench --quiet -- --output-format bencher 2>&1 \
     status=1
 fi
 
-if [ -n "${RTT_ROOT:-}" ]; then
-    scripts/setup.sh qemu
-    echo "== qemu-vexpress-a9: rtt-mempool vs the kernel's src/mempool.c (one image, -icount shift=0)"
-    python3 scripts/qemu_bench.py || status=1
+if [ "${1:-}" = --matrix ]; then
+    # shellcheck disable=SC2207
+    boards=(${BSPS:-$(cd scripts && python3 -B -c '
+import boards
+print(" ".join(sorted(n for n, b in boards.load().items() if b.get("bench"))))')})
+    args=(--matrix)
 else
-    echo "SKIPPED: side-by-side benchmark against the kernel's C mempool on qemu-vexpress-a9" \
+    boards=("${BSP:-qemu-vexpress-a9}")
+    args=(--bsp "${boards[0]}")
+fi
+if [ -n "${RTT_ROOT:-}" ]; then
+    scripts/setup.sh qemu "${boards[@]}"
+    echo "== ${boards[*]}: rtt-mempool vs the kernel's src/mempool.c (one image per build, qemu -icount)"
+    BSPS="${boards[*]}" python3 scripts/qemu_bench.py "${args[@]}" || status=1
+else
+    echo "SKIPPED: side-by-side benchmark against the kernel's C mempool on ${boards[*]}" \
          "(needs RTT_ROOT: set it to an RT-Thread 5.3 tree to compare cycles, init time and code size)"
 fi
 exit $status

@@ -1,24 +1,32 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark of rtt-mempool against the kernel's own src/mempool.c on
-qemu-vexpress-a9 (python3 standard library only; `make bench` runs it with RTT_ROOT set).
+"""Side-by-side benchmark of rtt-mempool against the kernel's own src/mempool.c, on a board
+of the qemu bed (scripts/boards/: every board whose entry has a `bench` dict; python3 standard
+library only; `make bench BSP=<name>` and `make bench-matrix` run it with RTT_ROOT set).
 
-Builds two images from unchanged copies of the qemu-vexpress-a9 BSP (never writing into
-RTT_ROOT), each with this repository as a package and bench/ (the msh command `mp_bench`
-and the kernel's mempool.c compiled at -O0, -O2 and -Os with its functions renamed):
+For each board, builds three images from copies of its BSP (prepared as the test bed does:
+the board's edits, prepare hook and config, never writing into RTT_ROOT), each with this
+repository as a package and bench/ (the msh command `mp_bench` and the kernel's mempool.c
+compiled at -O0, -O2 and -Os with its functions renamed):
 
-  target/qemu-bench/rust-s    the library as the package builds it (release: opt-level "s",
-                              LTO, codegen-units 1)
-  target/qemu-bench/rust-o2   the same with CARGO_PROFILE_RELEASE_OPT_LEVEL=2, for the
-                              comparison at equal optimization with C -O2
+  target/qemu-bench/<board>/rust-s          the library as the package builds it (release:
+                                            opt-level "s", LTO, codegen-units 1); kernel as
+                                            the BSP builds it by default
+  target/qemu-bench/<board>/rust-o2         the same with CARGO_PROFILE_RELEASE_OPT_LEVEL=2
+  target/qemu-bench/<board>/rust-s-release  the BSP's release build (kernel at its release
+                                            optimization), where the board entry says how
 
-boots each once under `qemu-system-arm -icount shift=0` (one CPU; deterministic: one cycle
-of the Cortex-A9 cycle counter is one guest instruction), runs `mp_bench`, and prints one
-line per figure
+boots each once under qemu with the entry's `-icount` (one CPU; deterministic: counts are
+guest instructions, read from the guest-side counter the entry names), runs `mp_bench`, and
+prints one line per figure
 
-  bench: NAME c=X rust=Y ratio=Z        (ratio = rust / c)
+  bench: FIGURE[BOARD,CONFIG] c=X rust=Y ratio=Z        (ratio = rust / c)
 
-then a table. Code sizes come from the linker map of the rust-s image (input sections taken
-from librtt_mempool.a) and from the kernel's mempool.c compiled alone with the BSP's CFLAGS.
+CONFIG says what was compiled how: kernel-O0.C-O2.Rust-s = the kernel at the BSP's default
+(debug) optimization, the C mempool at -O2, the library at opt-level "s". Then a table. Code
+sizes come from the linker map of the rust-s image (input sections taken from
+librtt_mempool.a) and from the kernel's mempool.c compiled alone with the BSP's CFLAGS.
+
+Usage: qemu_bench.py [--bsp NAME ...] [--matrix] [--no-build] [--only VARIANT]
 
 Environment:
   RTT_ROOT      RT-Thread 5.x source tree (required, read only)
@@ -71,22 +79,60 @@ Return('objs')
 # --------------------------------------------------------------------------
 # build
 # --------------------------------------------------------------------------
+def bench_config(rtt_root, stock):
+    """(rtconfig.h text) of the bench image: the BSP's configuration (its rtconfig.h, or for a
+    board port made from the tree's Kconfig and its .config) plus the pool, the package and
+    the board's own config items, evaluated with the tree's Kconfig where kconfiglib is
+    installed, as the test bed does (so what they select follows)."""
+    items = [('RT_USING_MEMPOOL', ''), ('PKG_USING_RTT_MEMPOOL', '')] + list(qt.CUR['config'])
+    try:
+        tree = qt.KconfigTree(rtt_root)
+    except ImportError:
+        tree = None
+    if tree is None:
+        if not stock:
+            raise SystemExit('[bench] %s has no rtconfig.h and kconfiglib is missing'
+                             % qt.BSP_NAME)
+        return qt.patch_rtconfig(stock, [(n, v) for n, v in items if v is not None],
+                                 [n for n, v in items if v is None])
+    base = tree.values()
+    cfg = stock or tree.header()
+    new, plain = tree.apply(items)
+    changed = [(n, v) for n, v in new.items() if base.get(n) != v]
+    dropped = [n for n in base if n not in new]
+    defines = [(n, v) for n, v in items if v is not None and n in plain] + changed
+    undefines = [n for n, v in items if v is None] + dropped
+    return qt.patch_rtconfig(cfg, defines, undefines)
+
+
 def prepare_bsp(rtt_root, vdir, release=False):
+    """The board's BSP copied to vdir/bsp as the bed prepares it (its edits, prepare hook and
+    config), with the release build switched on when asked, the package and bench/."""
     bsp = os.path.join(vdir, 'bsp')
-    src_bsp = os.path.join(rtt_root, 'bsp', qt.BSP_NAME)
-    qt.copy_tree_sync(src_bsp, bsp)
+    src_bsp = qt.board_source(rtt_root)
+    edited = qt.apply_bsp_edits(src_bsp)
     if release:
-        with open(os.path.join(src_bsp, 'rtconfig.py'), 'r', encoding='utf-8') as f:
-            py = f.read()
-        patched = re.sub(r"^BUILD\s*=\s*'debug'", "BUILD       = 'release'", py, count=1, flags=re.M)
-        if patched == py:
-            raise SystemExit("[bench] the BSP's rtconfig.py has no BUILD = 'debug' line to switch")
-        qt.write_if_changed(os.path.join(bsp, 'rtconfig.py'), patched)
-    with open(os.path.join(src_bsp, 'rtconfig.h'), 'r', encoding='utf-8') as f:
-        cfg = f.read()
-    qt.write_if_changed(os.path.join(bsp, 'rtconfig.h'),
-                        qt.patch_rtconfig(cfg, [('RT_USING_MEMPOOL', ''),
-                                                ('PKG_USING_RTT_MEMPOOL', '')]))
+        rel, pattern, repl = qt.CUR['bench']['release']
+        rel = os.path.normpath(rel)
+        text = edited.get(rel)
+        if text is None:
+            with open(os.path.join(src_bsp, rel), 'r', encoding='utf-8') as f:
+                text = f.read()
+        new, n = re.subn(pattern, repl, text, count=1, flags=re.M)
+        if n == 0:
+            raise SystemExit('[bench] %s: the release switch %r no longer matches %s'
+                             % (qt.BSP_NAME, pattern, rel))
+        edited[rel] = new
+    qt.copy_tree_sync(src_bsp, bsp, skip=set(edited))
+    for rel, text in edited.items():
+        qt.write_if_changed(os.path.join(bsp, rel), text)
+    if qt.CUR['prepare']:
+        qt.CUR['prepare'](bsp, rtt_root, log)
+    stock = ''
+    if os.path.isfile(os.path.join(src_bsp, 'rtconfig.h')):
+        with open(os.path.join(src_bsp, 'rtconfig.h'), 'r', encoding='utf-8') as f:
+            stock = f.read()
+    qt.write_if_changed(os.path.join(bsp, 'rtconfig.h'), bench_config(rtt_root, stock))
     pkg_root = os.path.join(bsp, 'packages')
     qt.write_if_changed(os.path.join(pkg_root, 'SConscript'), qt.PACKAGES_SCONSCRIPT)
     qt.write_if_changed(os.path.join(pkg_root, 'rtt-mempool', 'SConscript'),
@@ -111,6 +157,11 @@ def build(rtt_root, vdir, opt_level, jobs, verbose):
         env.pop('CARGO_PROFILE_RELEASE_OPT_LEVEL', None)
     else:
         env['CARGO_PROFILE_RELEASE_OPT_LEVEL'] = opt_level
+    # the board's time source, for bench/SConscript
+    bench = qt.CUR['bench']
+    env['RTT_MEMPOOL_BENCH_COUNTER'] = bench['counter']
+    if 'counter_hz' in bench:
+        env['RTT_MEMPOOL_BENCH_COUNTER_HZ'] = str(bench['counter_hz'])
     cmd = ['scons', '-j%d' % jobs]
     t0 = time.time()
     logf_path = os.path.join(vdir, 'build.log')
@@ -139,7 +190,9 @@ LINE = re.compile(r'^mpbench: (.*)$', re.M)
 
 def run_bench(vdir, timeout):
     """Boots the image, runs mp_bench; returns (records, raw console text, error)."""
-    q = qt.Qemu(timeout, image_dir=vdir, smp=1, extra_args=['-icount', 'shift=0'])
+    bench = qt.CUR['bench']
+    q = qt.Qemu(timeout, image_dir=vdir, smp=bench.get('cpus', 1),
+                extra_args=['-icount', bench.get('icount', 'shift=0')])
     try:
         if not q.wait_for(lambda t: qt.PROMPT in t):
             return [], q.text(), 'no "%s" prompt (%s)' % (
@@ -242,7 +295,7 @@ def library_size(map_path):
 
 def _section_bytes(elf, lo, hi):
     """{address: byte} of the ELF between lo and hi (objdump -s)."""
-    out = subprocess.run(['arm-none-eabi-objdump', '-s', '--start-address=0x%x' % lo,
+    out = subprocess.run([qt.CUR['prefix'] + 'objdump', '-s', '--start-address=0x%x' % lo,
                           '--stop-address=0x%x' % hi, elf],
                          stdout=subprocess.PIPE, universal_newlines=True).stdout
     data = {}
@@ -277,7 +330,7 @@ def check_part(elf, sections):
     text = [(a, a + s) for n, a, s, o in sections if is_code(n)]
     if not strings or not text:
         return total
-    dis = subprocess.run(['arm-none-eabi-objdump', '-d', '--start-address=0x%x' % min(text)[0],
+    dis = subprocess.run([qt.CUR['prefix'] + 'objdump', '-d', '--start-address=0x%x' % min(text)[0],
                           '--stop-address=0x%x' % max(b for _, b in text), elf],
                          stdout=subprocess.PIPE, universal_newlines=True).stdout
     refs = {}   # address -> functions referencing it
@@ -320,7 +373,7 @@ def check_part(elf, sections):
 
 def c_object_size(obj):
     """.text + .rodata* of an object file (arm-none-eabi-size -A)."""
-    out = subprocess.run(['arm-none-eabi-size', '-A', obj], stdout=subprocess.PIPE,
+    out = subprocess.run([qt.CUR['prefix'] + 'size', '-A', obj], stdout=subprocess.PIPE,
                          universal_newlines=True).stdout
     total = 0
     for line in out.splitlines():
@@ -350,8 +403,9 @@ def tool_versions():
                                   universal_newlines=True).stdout.splitlines()[0]
         except (OSError, IndexError):
             return '?'
-    return '; '.join([first_line(['qemu-system-arm', '--version']),
-                      first_line(['arm-none-eabi-gcc', '--version']),
+    qemu = qt.CUR['qemu']('.', 1)[0]
+    return '; '.join([first_line([qemu, '--version']),
+                      first_line([qt.CUR['prefix'] + 'gcc', '--version']),
                       first_line(['rustc', '--version'])])
 
 
@@ -371,31 +425,42 @@ def line(name, c, rust):
     return ratio
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--no-build', action='store_true', help='run the images already built')
-    ap.add_argument('--only', choices=[v for v, _, _ in VARIANTS], help='build and run one image')
-    ap.add_argument('--jobs', '-j', type=int, default=os.cpu_count() or 2)
-    ap.add_argument('--timeout', type=float, default=float(os.environ.get('QEMU_TIMEOUT', '300')))
-    ap.add_argument('--verbose', '-v', action='store_true')
-    args = ap.parse_args()
+def benchable():
+    """The boards whose entry says they can run the benchmark."""
+    return sorted(n for n, b in qt.BSPS.items() if b.get('bench'))
 
-    rtt_root = qt.check_prerequisites(need_cargo=True)
-    os.makedirs(OUT, exist_ok=True)
-    log('commit %s, RT-Thread %s, %s' % (git_state(), rtt_root, tool_versions()))
+
+# what each image is, for the figure names: (kernel, C mempool levels compared, Rust)
+TIME_FIGURES = (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
+                ('init_64k', 'mp_init_64k_16B'), ('init_small', 'mp_init_8x16B'),
+                ('detach_64k', 'mp_detach_64k'))
+
+
+def run_board(name, args, rtt_root):
+    """Builds and runs the board's images; returns (rows, ok)."""
+    qt.select_bsp(name)
+    bench = qt.CUR['bench']
+    out = os.path.join(OUT, name)
+    os.makedirs(out, exist_ok=True)
+    log('board %s: counter %s, -icount %s; commit %s, RT-Thread %s, %s' % (
+        name, bench['counter'], bench.get('icount', 'shift=0'), git_state(), rtt_root,
+        tool_versions()))
     timing = {}
     results = {}
     ok = True
     for variant, opt, release in VARIANTS:
         if args.only and variant != args.only:
             continue
-        vdir = os.path.join(OUT, variant)
+        if release and not bench.get('release'):
+            log('%s: no release build in its bench entry, %s skipped' % (name, variant))
+            continue
+        vdir = os.path.join(out, variant)
         os.makedirs(vdir, exist_ok=True)
         if not args.no_build:
             prepare_bsp(rtt_root, vdir, release)
             log('building %s image (Rust opt-level %s%s) in %s' % (
                 variant, opt or '"s" (release profile)',
-                ', BSP release build: kernel at -Os' if release else '',
+                ", the BSP's release build" if release else '',
                 os.path.relpath(vdir, REPO)))
             built, dt = build(rtt_root, vdir, opt, args.jobs, args.verbose)
             timing['build ' + variant] = dt
@@ -403,7 +468,8 @@ def main():
                 ok = False
                 continue
         t0 = time.time()
-        log('running mp_bench on %s under qemu -icount shift=0' % variant)
+        log('running mp_bench on %s under qemu -icount %s' % (variant,
+                                                            bench.get('icount', 'shift=0')))
         records, raw, err = run_bench(vdir, args.timeout)
         timing['qemu ' + variant] = time.time() - t0
         if err:
@@ -418,42 +484,38 @@ def main():
                 '%s=%s' % kv for kv in sorted(pmu[0].items()) if kv[0] != '_kind')))
 
     rows = []
-    if 'rust-s' in results:
-        f = results['rust-s']['figures']
-        for fig, label in (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
-                           ('init_64k', 'mp_init_64k_16B'), ('detach_64k', 'mp_detach_64k')):
-            for lvl in C_LEVELS:
-                c = f.get(('c-' + lvl, fig))
-                r = f.get(('rust', fig))
-                if c is None or r is None:
-                    continue
-                name = '%s[C-%s,Rust-s]' % (label, lvl)
-                rows.append((name, c, r, line(name, c, r)))
-    if 'rust-o2' in results:
-        f = results['rust-o2']['figures']
-        for fig, label in (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
-                           ('init_64k', 'mp_init_64k_16B'), ('detach_64k', 'mp_detach_64k')):
-            c = f.get(('c-O2', fig))
-            r = f.get(('rust', fig))
-            if c is not None and r is not None:
-                name = '%s[C-O2,Rust-O2]' % label
-                rows.append((name, c, r, line(name, c, r)))
 
-    if 'rust-s-release' in results:
-        # Everything at -Os: the kernel (the BSP's release build), the C mempool, the library.
-        f = results['rust-s-release']['figures']
-        for fig, label in (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
-                           ('init_64k', 'mp_init_64k_16B'), ('detach_64k', 'mp_detach_64k')):
-            c = f.get(('c-Os', fig))
+    def add(fig, config, c, r):
+        label = '%s[%s,%s]' % (fig, name, config)
+        rows.append((label, c, r, line(label, c, r)))
+
+    # image -> (kernel level, C levels, Rust level)
+    debug, release = bench.get('kernel_opt', ('O0', 'Os'))
+    images = (('rust-s', 'kernel-' + debug, C_LEVELS, 'Rust-s'),
+              ('rust-o2', 'kernel-' + debug, ['O2'], 'Rust-O2'),
+              ('rust-s-release', 'kernel-' + release, [release], 'Rust-s'))
+    for variant, kernel, levels, rust in images:
+        if variant not in results:
+            continue
+        f = results[variant]['figures']
+        for fig, label in TIME_FIGURES:
+            for lvl in levels:
+                c, r = f.get(('c-' + lvl, fig)), f.get(('rust', fig))
+                if c is not None and r is not None:
+                    add(label, '%s.C-%s.%s' % (kernel, lvl, rust), c, r)
+        # rt_mp_init against rt_object_init alone (what every rt_mp_init must call)
+        obj = f.get(('kernel', 'object_init'))
+        for fig in ('init_64k', 'init_small'):
             r = f.get(('rust', fig))
-            if c is not None and r is not None:
-                name = '%s[C-Os,Rust-s,kernel-Os]' % label
-                rows.append((name, c, r, line(name, c, r)))
+            if obj is not None and r is not None:
+                add('%s_vs_object_init' % dict(TIME_FIGURES)[fig],
+                    '%s.%s' % (kernel, rust), obj, r)
 
     # ---- code size ------------------------------------------------------
     sizes = {}
-    vdir = os.path.join(OUT, 'rust-s')
+    vdir = os.path.join(out, 'rust-s')
     map_path = os.path.join(vdir, 'rtthread.map')
+    isa = bench.get('isa', '')
     if os.path.isfile(map_path):
         lib = library_size(map_path)
         lib_total = lib['text'] + lib['rodata']
@@ -463,39 +525,80 @@ def main():
             obj = os.path.join(objdir, 'size_%s_mempool.o' % lvl.lower())
             if os.path.isfile(obj):
                 sizes[lvl] = c_object_size(obj)
-        for lvl in ('Os', 'O0'):
-            if lvl in sizes:
-                name = 'size_text_rodata[C-%s,Rust-s]' % lvl
-                rows.append((name, sizes[lvl], lib_total, line(name, sizes[lvl], lib_total)))
         if 'Os' in sizes:
-            name = 'size_without_mp_check[C-Os,Rust-s]'
-            rows.append((name, sizes['Os'], lib_total - check,
-                         line(name, sizes['Os'], lib_total - check)))
+            add('size_api', 'C-Os.Rust-s' + ('.' + isa if isa else ''), sizes['Os'],
+                lib_total - check)
+            add('size_with_mp_check', 'C-Os.Rust-s' + ('.' + isa if isa else ''),
+                sizes['Os'], lib_total)
+        if 'O0' in sizes:
+            add('size_with_mp_check', 'C-O0.Rust-s', sizes['O0'], lib_total)
         log('library in the image: .text %d + .rodata %d = %d bytes (mp_check part %d); '
             'members: %s' % (lib['text'], lib['rodata'], lib_total, check,
                              ', '.join(lib['members'])))
         if lib['other_sections']:
             log('library sections not counted: %s' % ', '.join(lib['other_sections']))
-    o2map = os.path.join(OUT, 'rust-o2', 'rtthread.map')
+        # per function, for docs/benchmarks.md
+        funcs = sorted(((sz, n.split('.', 2)[-1] if n.startswith('.text.') else n)
+                        for n, a, sz, o in lib['sections'] if is_code(n)), reverse=True)
+        log('library code per function (bytes): ' + ', '.join('%s %d' % (n, sz)
+                                                               for sz, n in funcs))
+    o2map = os.path.join(out, 'rust-o2', 'rtthread.map')
     if os.path.isfile(o2map) and 'O2' in sizes:
         lib2 = library_size(o2map)
-        name = 'size_text_rodata[C-O2,Rust-O2]'
-        rows.append((name, sizes['O2'], lib2['text'] + lib2['rodata'],
-                     line(name, sizes['O2'], lib2['text'] + lib2['rodata'])))
+        add('size_with_mp_check', 'C-O2.Rust-O2', sizes['O2'], lib2['text'] + lib2['rodata'])
+
+    with open(os.path.join(out, 'results.json'), 'w') as f:
+        json.dump({'board': name, 'commit': git_state(),
+                   'rows': [{'name': n, 'c': c, 'rust': r, 'ratio': q} for n, c, r, q in rows],
+                   'timing': timing}, f, indent=1)
+    log('%s timings: %s' % (name, ', '.join('%s %.1f s' % kv for kv in timing.items())))
+    return rows, ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--bsp', action='append', help='board (scripts/boards/; repeatable; '
+                    'default $BSP or qemu-vexpress-a9)')
+    ap.add_argument('--matrix', action='store_true', help='every board whose entry can bench '
+                    '(or those of $BSPS)')
+    ap.add_argument('--no-build', action='store_true', help='run the images already built')
+    ap.add_argument('--only', choices=[v for v, _, _ in VARIANTS], help='build and run one image')
+    ap.add_argument('--jobs', '-j', type=int, default=os.cpu_count() or 2)
+    ap.add_argument('--timeout', type=float, default=float(os.environ.get('QEMU_TIMEOUT', '300')))
+    ap.add_argument('--verbose', '-v', action='store_true')
+    args = ap.parse_args()
+
+    if args.matrix:
+        names = os.environ.get('BSPS', '').split() or benchable()
+    else:
+        names = args.bsp or [os.environ.get('BSP') or qt.DEFAULT_BSP]
+    for n in names:
+        if n not in qt.BSPS:
+            raise SystemExit('[bench] unknown board %r; boards that can bench: %s'
+                             % (n, ', '.join(benchable())))
+        if not qt.BSPS[n].get('bench'):
+            raise SystemExit('[bench] board %s has no bench entry (scripts/boards/: a `bench` '
+                             'dict names its counter); boards that can bench: %s'
+                             % (n, ', '.join(benchable())))
+    all_rows = []
+    ok = True
+    for n in names:
+        qt.select_bsp(n)
+        rtt_root = qt.check_prerequisites(need_cargo=True)
+        rows, good = run_board(n, args, rtt_root)
+        all_rows += rows
+        ok = ok and good
 
     # ---- table ------------------------------------------------------------
-    if rows:
-        w = max(len(r[0]) for r in rows)
+    if all_rows:
+        w = max(len(r[0]) for r in all_rows)
         print()
-        print('%-*s %10s %10s %7s' % (w, 'figure (cycles, or bytes for size)', 'C', 'Rust', 'ratio'))
+        print('%-*s %10s %10s %7s' % (w, 'figure[board,config] (instructions, or bytes)',
+                                      'C', 'Rust', 'ratio'))
         print('%s %s %s %s' % ('-' * w, '-' * 10, '-' * 10, '-' * 7))
-        for name, c, r, ratio in rows:
+        for name, c, r, ratio in all_rows:
             print('%-*s %10s %10s %7.2f' % (w, name, fmt(c), fmt(r), ratio))
         print()
-    with open(os.path.join(OUT, 'results.json'), 'w') as f:
-        json.dump({'rows': [{'name': n, 'c': c, 'rust': r, 'ratio': q} for n, c, r, q in rows],
-                   'timing': timing}, f, indent=1)
-    log('timings: ' + ', '.join('%s %.1f s' % kv for kv in timing.items()))
     if not ok:
         log('FAILED (see above)')
         sys.exit(1)

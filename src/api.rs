@@ -92,21 +92,21 @@ impl Misuse {
     fn text(self) -> &'static CStr {
         // One string of NUL-terminated texts and a byte offset per variant: a table of `&CStr`
         // would spend eight bytes of pointer and length per row, and a `match` compiles to a
-        // jump table of address loads, larger still.
-        const TEXTS: &[u8] = b"null argument\0misaligned pool object\0not a live mempool\0\
-            created pool: use rt_mp_delete\0static pool: use rt_mp_detach\0interrupt context\0\
-            already initialized\0cannot suspend here\0kernel refused to suspend\0out of memory\0\
-            bad size or address\0region too small\0size overflow\0not a block of a pool\0\
-            not the start of a block\0block not allocated (double free?)\0\
-            region overlaps the pool object\0pool memory corrupted\0";
+        // jump table of address loads, larger still. Terse, because every byte is flash:
+        // the README's misuse table says what each refusal means.
+        const TEXTS: &[u8] = b"null argument\0misaligned\0not a live pool\0use rt_mp_delete\0\
+            use rt_mp_detach\0in interrupt\0already a pool\0cannot wait here\0suspend refused\0\
+            out of memory\0bad size\0region too small\0size overflow\0not a pool block\0\
+            not a block start\0not allocated\0overlaps mp\0pool corrupted\0";
         const ROWS: usize = Misuse::Corrupted as usize + 1;
-        const OFFSETS: [u16; ROWS] = {
-            let mut offsets = [0u16; ROWS];
+        const OFFSETS: [u8; ROWS] = {
+            let mut offsets = [0u8; ROWS];
             let (mut row, mut i) = (1, 0);
             while i + 1 < TEXTS.len() {
                 if TEXTS[i] == 0 {
                     assert!(row < ROWS, "more texts than Misuse variants");
-                    offsets[row] = (i + 1) as u16;
+                    assert!(i < u8::MAX as usize, "texts too long for byte offsets");
+                    offsets[row] = (i + 1) as u8;
                     row += 1;
                 }
                 i += 1;
@@ -454,7 +454,9 @@ fn pass_on_owed_wake(mp: *mut rt_mempool) {
     let mut woke = false;
     if let Some(mut guard) = kernel::find_locked_pool(mp) {
         let owed = guard.owed_wakes();
-        let free = guard.load().map_or(0, |(_, state, _)| state.free);
+        // The stored free count as it is, not the checked geometry: it only bounds how many
+        // waiters are woken, and a waiter woken for nothing tries again and queues again.
+        let free = guard.free_count();
         // One wake-up per free that woke nobody, as long as blocks and waiters are left (a
         // block taken meanwhile by a thread that did not wait settles its wake-up).
         let mut left = usize::from(owed).min(free);
@@ -554,7 +556,8 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     };
     let mut remaining = time;
     loop {
-        let before = kernel::tick();
+        // The tick is needed only to shorten a finite wait (not on RT_WAITING_FOREVER's way).
+        let before = if remaining > 0 { kernel::tick() } else { 0 };
         let outcome = take_or_queue(mp, &waiter, remaining);
         if outcome != QUEUED {
             return outcome;

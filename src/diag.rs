@@ -11,9 +11,9 @@
 //! back between two steps is not seen; run `mp_check` again on a quiet pool to be sure of a
 //! `CORRUPTED` verdict.)
 
-use core::ffi::{c_char, c_int, CStr};
+use core::ffi::{c_char, c_int};
 
-use crate::kernel::{self, rt_mempool, Registry, NAME_MAX};
+use crate::kernel::{self, rt_mempool, Registry};
 use crate::pool::{CheckWalk, PoolState};
 
 /// Free-list links followed per lock hold.
@@ -69,18 +69,6 @@ fn check_pool(mp: *mut rt_mempool) -> Option<Finding> {
     Some(Finding::Busy)
 }
 
-/// Byte-wise equality, written out: slice `==` would pull `memcmp` from compiler_builtins
-/// into the firmware, where the kernel has its own.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// The name as C compares it: up to the NUL, at most RT_NAME_MAX bytes.
-fn name_bytes(name: &[u8; NAME_MAX]) -> &[u8] {
-    let len = name.iter().position(|&b| b == 0).unwrap_or(NAME_MAX);
-    name.get(..len).unwrap_or(name)
-}
-
 /// Checks one pool (by name) or all pools and prints a line for each: name, block size,
 /// total, free, freed blocks on the list, waiters, and whether the free list is consistent.
 /// The msh command `mp_check [name]` calls it. Bounded in time and in interrupt latency even
@@ -101,10 +89,6 @@ fn name_bytes(name: &[u8; NAME_MAX]) -> &[u8] {
 /// -RT_EINVAL when no pool has that name.
 #[no_mangle]
 pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
-    let wanted = (!name.is_null()).then(|| {
-        // SAFETY: the caller guarantees `name` is a string.
-        unsafe { CStr::from_ptr(name) }
-    });
     kernel::print(c"pool             block  total   free listed waiters  free list\n");
     let mut checked = 0usize;
     let mut broken = 0usize;
@@ -116,7 +100,10 @@ pub unsafe extern "C" fn rtt_mempool_check(name: *const c_char) -> c_int {
         Some((mp, unsafe { kernel::name_of(mp) }))
     }) {
         index += 1;
-        if wanted.is_some_and(|wanted| !same_bytes(wanted.to_bytes(), name_bytes(&pool_name))) {
+        // The kernel's rt_strncmp over RT_NAME_MAX bytes, as rt_object_find compares names
+        // (no memcmp or strlen of compiler_builtins in the firmware).
+        // SAFETY: `name` is a string (the caller's contract).
+        if !name.is_null() && !unsafe { kernel::same_name(name, &pool_name) } {
             continue;
         }
         let Some(finding) = check_pool(mp) else {

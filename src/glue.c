@@ -26,11 +26,6 @@ _Static_assert(sizeof(rt_atomic_t) == sizeof(rt_base_t) &&
                "rtt-mempool: rt_atomic_t is not laid out as rt_base_t");
 #endif
 
-void rtt_mempool_list_init(rt_list_t *list)
-{
-    rt_list_init(list);
-}
-
 #ifdef RTT_WRAP_RT_HW_INTERRUPT_DISABLE
 rt_base_t rtt_mempool_rt_hw_interrupt_disable(void)
 {
@@ -42,6 +37,14 @@ rt_base_t rtt_mempool_rt_hw_interrupt_disable(void)
 void rtt_mempool_rt_hw_interrupt_enable(rt_base_t level)
 {
     rt_hw_interrupt_enable(level);
+}
+#endif
+
+#if defined(RTT_WRAP_RT_STRNCMP) && !defined(RTT_MEMPOOL_OMIT_MP_CHECK)
+/* mp_check's name compare, where rt_strncmp is a macro (RT_KSERVICE_USING_STDLIB on 4.1) */
+int rtt_mempool_rt_strncmp(const char *cs, const char *ct, rt_size_t count)
+{
+    return rt_strncmp(cs, ct, count);
 }
 #endif
 

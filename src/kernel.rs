@@ -22,6 +22,10 @@
 //! On a single core the pool lock is always interrupt masking: nothing else can run on the
 //! only CPU until they are unmasked, and it skips the scheduler-lock bookkeeping that
 //! `rt_spin_lock_irqsave` adds there (5.2+), most of the C version's fast-path cost.
+//! The registry keeps the kernel's own lock even on one core: that bookkeeping (a critical
+//! section) is what stops the kernel's timer calls under it from rescheduling at their own
+//! spin unlock on 5.2 (tried: masking interrupts alone there lost the stress and timeout
+//! cases).
 //!
 //! # Locks, and the order they nest in
 //!
@@ -86,11 +90,16 @@ mod glue {
     use super::sys;
 
     extern "C" {
-        pub fn rtt_mempool_list_init(list: *mut sys::rt_list_t);
         #[cfg(rtt_wrapped = "rt_hw_interrupt_disable")]
         pub fn rtt_mempool_rt_hw_interrupt_disable() -> sys::rt_base_t;
         #[cfg(rtt_wrapped = "rt_hw_interrupt_enable")]
         pub fn rtt_mempool_rt_hw_interrupt_enable(level: sys::rt_base_t);
+        #[cfg(all(not(rtt_omit_mp_check), rtt_wrapped = "rt_strncmp"))]
+        pub fn rtt_mempool_rt_strncmp(
+            cs: *const core::ffi::c_char,
+            ct: *const core::ffi::c_char,
+            count: usize,
+        ) -> core::ffi::c_int;
         #[cfg(all(rtt_pool_spinlock, rtt_wrapped = "rt_spin_lock_init"))]
         pub fn rtt_mempool_rt_spin_lock_init(lock: *mut sys::rt_spinlock);
         #[cfg(all(
@@ -141,6 +150,8 @@ use glue::rtt_mempool_rt_spin_lock_irqsave as spin_lock_irqsave;
     rtt_wrapped = "rt_spin_unlock_irqrestore"
 ))]
 use glue::rtt_mempool_rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
+#[cfg(all(not(rtt_omit_mp_check), rtt_wrapped = "rt_strncmp"))]
+use glue::rtt_mempool_rt_strncmp as strncmp;
 #[cfg(not(rtt_wrapped = "rt_hw_interrupt_disable"))]
 use sys::rt_hw_interrupt_disable as irq_disable;
 #[cfg(not(rtt_wrapped = "rt_hw_interrupt_enable"))]
@@ -157,6 +168,8 @@ use sys::rt_spin_lock_irqsave as spin_lock_irqsave;
     not(rtt_wrapped = "rt_spin_unlock_irqrestore")
 ))]
 use sys::rt_spin_unlock_irqrestore as spin_unlock_irqrestore;
+#[cfg(all(not(rtt_omit_mp_check), not(rtt_wrapped = "rt_strncmp")))]
+use sys::rt_strncmp as strncmp;
 
 /// Sets the calling thread's errno (the global one in interrupt context), as the kernel does.
 pub fn set_errno(error: rt_err_t) {
@@ -530,6 +543,13 @@ impl<'r> PoolGuard<'r> {
         }
     }
 
+    /// The stored `block_free_count`, unchecked (for [`crate::api`]'s owed wake-ups, which it
+    /// only bounds).
+    pub fn free_count(&self) -> usize {
+        // SAFETY: a live pool under its lock (invariant).
+        unsafe { (*self.mp.as_ptr()).block_free_count as usize }
+    }
+
     /// Wake-ups a free could not deliver (see [`Wake::Refused`]), to be passed on by the
     /// waiter that leaves without one. Kept in the object's `flag` byte, which the kernel
     /// leaves to each object class and RT-Thread's mempool never uses (0 when set up).
@@ -648,7 +668,10 @@ impl<'r> PoolGuard<'r> {
 pub unsafe fn init_sync(mp: *mut rt_mempool) {
     // SAFETY: guaranteed by the caller.
     unsafe {
-        glue::rtt_mempool_list_init(addr_of_mut!((*mp).suspend_thread));
+        // rt_list_init, a static inline of the kernel's: an empty list points at itself.
+        let list = addr_of_mut!((*mp).suspend_thread);
+        (*list).next = list;
+        (*list).prev = list;
         (*mp).parent.flag = 0;
         #[cfg(rtt_pool_spinlock)]
         spin_lock_init(addr_of_mut!((*mp).spinlock));
@@ -824,6 +847,10 @@ pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CS
 
 /// The object name of `mp`, copied.
 ///
+/// Byte by byte through volatile reads: a plain copy loop is turned into a `memcpy` call,
+/// which would pull compiler_builtins' memcpy (some 500 bytes) into the firmware for 16
+/// bytes.
+///
 /// # Safety
 ///
 /// `mp` must be readable (a registered pool, under the [`Registry`]).
@@ -831,9 +858,22 @@ pub fn print_check_line(name: &[u8; NAME_MAX], figures: [usize; 5], verdict: &CS
 pub unsafe fn name_of(mp: *const rt_mempool) -> [u8; NAME_MAX] {
     let mut name = [0u8; NAME_MAX];
     // SAFETY: the name array lies inside the readable object; its length is RT_NAME_MAX.
-    let source = unsafe { &(*mp).parent.name };
-    for (to, from) in name.iter_mut().zip(source.iter()) {
-        *to = from.to_ne_bytes()[0];
+    let source = unsafe { core::ptr::addr_of!((*mp).parent.name) }.cast::<u8>();
+    for (i, to) in name.iter_mut().enumerate() {
+        // SAFETY: `i` < RT_NAME_MAX, inside the object's name array.
+        *to = unsafe { source.add(i).read_volatile() };
     }
     name
+}
+
+/// Whether the string `wanted` names the pool whose name is `name` (copied by [`name_of`]):
+/// the kernel's `rt_strncmp` over RT_NAME_MAX bytes, as `rt_object_find` compares names.
+///
+/// # Safety
+///
+/// `wanted` must be a NUL-terminated string.
+#[cfg(not(rtt_omit_mp_check))] // used by mp_check (diag)
+pub unsafe fn same_name(wanted: *const c_char, name: &[u8; NAME_MAX]) -> bool {
+    // SAFETY: both are read up to a NUL or RT_NAME_MAX bytes; `name` has RT_NAME_MAX bytes.
+    unsafe { strncmp(wanted, name.as_ptr().cast(), NAME_MAX as _) == 0 }
 }

@@ -283,15 +283,17 @@ impl Geometry {
 
 /// The inverse of an odd number modulo 2^N (N = the bits of `usize`): `x` with
 /// `odd * x == 1 (mod 2^N)`. Newton's iteration `x = x * (2 - odd * x)` doubles the number of
-/// correct low bits, starting from 5 with `3 * odd ^ 2`; three or four multiply pairs, all
-/// with constant bounds, so the compiler unrolls them.
+/// correct low bits, starting from 5 with `3 * odd ^ 2`: three steps for 32 bits, four for 64,
+/// written out (at opt-level "s" a loop over them is kept as a loop, slower and no smaller).
 #[inline(always)]
 fn inverse_of_odd(odd: usize) -> usize {
-    let mut inverse = odd.wrapping_mul(3) ^ 2;
-    let mut bits = 5;
-    while bits < usize::BITS {
-        inverse = inverse.wrapping_mul(2usize.wrapping_sub(odd.wrapping_mul(inverse)));
-        bits *= 2;
+    #[inline(always)]
+    fn step(odd: usize, x: usize) -> usize {
+        x.wrapping_mul(2usize.wrapping_sub(odd.wrapping_mul(x)))
+    }
+    let mut inverse = step(odd, step(odd, step(odd, odd.wrapping_mul(3) ^ 2))); // 40 bits
+    if usize::BITS > 40 {
+        inverse = step(odd, inverse); // 80 bits
     }
     inverse
 }

@@ -31,6 +31,23 @@ Each module defines BOARD, a dict:
   prepare      optional function (bsp copy folder, rtt_root, log) for what an edit cannot say
                (e.g. generating a link script from libcpu's template)
   why          one line for the README's BSP table: what the board is and what the bed changes
+  bench        optional: the board can run `make bench BSP=<name>` (scripts/qemu_bench.py);
+               a dict of
+                 counter   the guest-side time source bench/mp_bench.c reads:
+                           'a9-global-timer' (PMCCNTR where it counts, else the Cortex-A9
+                           MPCore global timer) or 'systick' (the Cortex-M SysTick counter,
+                           24-bit, counting down at the core clock)
+                 counter_hz  for 'systick': the counter's clock in Hz as qemu models it (with
+                           -icount shift=0 one instruction is 1 ns, so one tick is
+                           1e9 / counter_hz instructions)
+                 icount    qemu's -icount argument (e.g. 'shift=0': counts are instructions)
+                 cpus      qemu's CPU count for the bench image (default 1)
+                 release   (file, regular expression, replacement) that switches the copy to
+                           the BSP's release build, or None if it has none
+                 kernel_opt  (default build, release build) optimization of the kernel, for
+                           the figure names (e.g. ('O0', 'Os'))
+                 isa       the instruction set the BSP's C is compiled to ('A32', 'Thumb-2',
+                           ...), for the size comparison's label
 """
 import importlib
 import os
@@ -54,6 +71,7 @@ def load():
             b.setdefault('config', [])
             b.setdefault('prepare', None)
             b.setdefault('sample_expected', None)
+            b.setdefault('bench', None)
             boards[b['name']] = b
     return boards
 

@@ -692,3 +692,15 @@ fn the_owners_address_in_unused_memory_is_not_a_held_block() {
     }
     assert_eq!(pool.alloc(), Err(PoolError::Exhausted));
 }
+
+#[test]
+fn inverse_of_odd_is_the_inverse() {
+    let mut odd = 1usize;
+    for _ in 0..5000 {
+        assert_eq!(odd.wrapping_mul(super::inverse_of_odd(odd)), 1, "odd {odd}");
+        odd = odd.wrapping_mul(0x9e37_79b9).wrapping_add(2) | 1;
+    }
+    for odd in [1usize, 3, 5, 7, 9, 21, 255, usize::MAX, usize::MAX - 2] {
+        assert_eq!(odd.wrapping_mul(super::inverse_of_odd(odd)), 1, "odd {odd}");
+    }
+}
