@@ -422,12 +422,6 @@ def prepare_bsp(rtt_root, args):
     copy_tree_sync(src_bsp, BSP, skip=set(edited))
     for rel, text in edited.items():
         write_if_changed(os.path.join(BSP, rel), text)
-    if CUR['prepare']:
-        CUR['prepare'](BSP, rtt_root, log)
-    if link_scripts(BSP) != scripts_before and os.path.isfile(os.path.join(BSP, 'rtthread.elf')):
-        # scons does not know that the image depends on the link script (-T in LINKFLAGS)
-        os.remove(os.path.join(BSP, 'rtthread.elf'))
-        log('a link script of the copy changed: the image is linked again')
 
     # --- rtconfig.h -------------------------------------------------------
     # a board port of the project's own has a .config and no rtconfig.h: the header is made
@@ -489,6 +483,14 @@ def prepare_bsp(rtt_root, args):
         defines = [(n, new.get(n, v) if n not in plain else v) for n, v in defines] + changed
         undefines = undefines + dropped
     write_if_changed(os.path.join(BSP, 'rtconfig.h'), patch_rtconfig(cfg, defines, undefines))
+    # the board's own step, once the copy has its final rtconfig.h (a link script preprocessed
+    # from libcpu's template, as qemu-virt64-aarch64's, depends on the configuration)
+    if CUR['prepare']:
+        CUR['prepare'](BSP, rtt_root, log)
+    if link_scripts(BSP) != scripts_before and os.path.isfile(os.path.join(BSP, 'rtthread.elf')):
+        # scons does not know that the image depends on the link script (-T in LINKFLAGS)
+        os.remove(os.path.join(BSP, 'rtthread.elf'))
+        log('a link script of the copy changed: the image is linked again')
     if extra:
         log('EXTRA_CONFIG: ' + ' '.join(('!' + n) if v is None else n + ('=' + v if v else '')
                                         for n, v in extra))

@@ -29,7 +29,8 @@ Each module defines BOARD, a dict:
   config       extra rtconfig items the board needs in the bed, [(NAME, value or '' or None)],
                evaluated with the tree's Kconfig like EXTRA_CONFIG
   prepare      optional function (bsp copy folder, rtt_root, log) for what an edit cannot say
-               (e.g. generating a link script from libcpu's template)
+               (e.g. generating a link script from libcpu's template); called once the copy
+               has its final rtconfig.h
   why          one line for the README's BSP table: what the board is and what the bed changes
   bench        optional: the board can run `make bench BSP=<name>` (scripts/qemu_bench.py);
                a dict of
