@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Unit tests of scripts/rust_target.py's RISC-V mapping (run by `make test` as the
-`rust-target` stage; python3 standard library only).
+"""Unit tests of scripts/rust_target.py's RISC-V and AArch64 mappings (run by `make test` as
+the `rust-target` stage; python3 standard library only).
 
 Each case gives a BSP's ARCH and C flags (as its rtconfig.py has them in DEVICE / CFLAGS) and
 the one answer rust_target() must give: a Rust target triple, or a ValueError whose message
@@ -93,6 +93,21 @@ CASES = [
      Cfg('risc-v', '-march=rv32ec -mabi=ilp32e'), err('-mabi=ilp32e')),
     ('RV32E with -mabi=ilp32: not mapped to an RV32I target',
      Cfg('risc-v', '-march=rv32e -mabi=ilp32'), err('-march=rv32e')),
+    # qemu-virt64-aarch64 as RT-Thread 5.3 ships it (the bed adds --specs=picolibc.specs)
+    ('AArch64 stock qemu-virt64-aarch64 flags (armv8-a): FP/SIMD target',
+     Cfg('aarch64', ' -march=armv8-a -mtune=cortex-a53 -ftree-vectorize -ffast-math',
+         cpu='cortex-a'), 'aarch64-unknown-none'),
+    ('AArch64 -march with other extensions (+crc): FP/SIMD target',
+     Cfg('aarch64', '-march=armv8-a+crc'), 'aarch64-unknown-none'),
+    ('AArch64 -mgeneral-regs-only: soft-float target',
+     Cfg('aarch64', '-march=armv8-a -mgeneral-regs-only'), 'aarch64-unknown-none-softfloat'),
+    ('AArch64 -march=...+nofp: soft-float target',
+     Cfg('aarch64', '-march=armv8-a+nofp'), 'aarch64-unknown-none-softfloat'),
+    ('AArch64 -mcpu=...+nosimd: soft-float target',
+     Cfg('aarch64', '-mcpu=cortex-a53+nosimd'), 'aarch64-unknown-none-softfloat'),
+    ('AArch64 the last -march wins (CFLAGS overrides DEVICE)',
+     Cfg('aarch64', '-march=armv8-a+nofp', cflags='-march=armv8-a+nofp -march=armv8-a'),
+     'aarch64-unknown-none'),
     ('RISC-V without -march: no target, the override is named',
      Cfg('risc-v', '-mabi=lp64d'), err('RTT_MEMPOOL_RUST_TARGET', "'risc-v'")),
     ('override wins over the flags',

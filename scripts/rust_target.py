@@ -110,6 +110,19 @@ def _riscv(flags):
     none('Rust has no bare-metal RV32 target with the %s ABI' % abi)
 
 
+def _aarch64(flags):
+    """AArch64: aarch64-unknown-none uses the FP/SIMD registers (as GCC does by default, and
+    as RT-Thread's libcpu/aarch64 saves them on every switch); a BSP built without them
+    (-mgeneral-regs-only, or the last -march/-mcpu with +nofp or +nosimd) gets
+    aarch64-unknown-none-softfloat, whose code never touches them."""
+    if '-mgeneral-regs-only' in flags.split():
+        return 'aarch64-unknown-none-softfloat'
+    m = re.findall(r'-m(?:arch|cpu)=(\S+)', flags)
+    if m and re.search(r'\+no(?:fp|simd)\b', m[-1]):
+        return 'aarch64-unknown-none-softfloat'
+    return 'aarch64-unknown-none'
+
+
 def rust_target(rtconfig, override=''):
     """Rust target triple for the BSP described by `rtconfig`; raises ValueError."""
     override = (override or '').strip().strip('"').strip()
@@ -119,7 +132,7 @@ def rust_target(rtconfig, override=''):
     cpu = str(getattr(rtconfig, 'CPU', '')).lower()
     flags = _flags(rtconfig)
     if arch == 'aarch64' or (arch == 'arm' and cpu in ('cortex-a53', 'cortex-a57', 'cortex-a72', 'armv8')):
-        return 'aarch64-unknown-none'
+        return _aarch64(flags)
     if arch == 'arm':
         key = cpu
         if key not in _ARM:
