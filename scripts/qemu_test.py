@@ -975,6 +975,16 @@ def main():
             finish()
     elif not os.path.isfile(os.path.join(OUT, 'rtthread.bin')):
         die('--no-build: %s does not exist yet' % os.path.join(OUT, 'rtthread.bin'))
+    else:
+        # --no-build: the image's configuration from the copy's rtconfig.h, so that an SMP
+        # image boots with its CPUs (and runs the SMP paths) as after a build
+        try:
+            with open(os.path.join(BSP, 'rtconfig.h'), 'r', encoding='utf-8') as f:
+                built = header_symbols(f.read())
+            args.is_smp = 'RT_USING_SMP' in built
+            args.cpus_nr = int(built.get('RT_CPUS_NR', '2')) if args.is_smp else 1
+        except (OSError, ValueError):
+            pass
 
     # memp_sample's output as the release's own C mempool prints it: a release whose output
     # differs from 5.3's has its own capture, memp_sample.<release>.expected
