@@ -114,6 +114,64 @@ static void choose_time_source(rt_uint32_t *info)
     systick_period = (SYST_RVR & 0x00ffffffu) + 1u;
     *info = SYST_CSR;
 }
+#elif defined(MP_BENCH_COUNTER_ARM_GENERIC_TIMER)
+/*
+ * AArch64: the generic timer's virtual count CNTVCT_EL0, 64 bits, at CNTFRQ_EL0 (qemu's virt
+ * machine: 62.5 MHz of its virtual clock, so under -icount shift=0 one count = 16
+ * instructions). It never wraps in a run; the low 32 bits are enough for a chunk.
+ */
+#define COUNTER_NAME "arm-generic-timer"
+static rt_uint32_t time_scale = 1;
+
+static inline rt_uint32_t ccnt(void)
+{
+    unsigned long v;
+    __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v) : : "memory");
+    return (rt_uint32_t)v;
+}
+
+/* t1 - t0 in instructions */
+static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
+{
+    return (t1 - t0) * time_scale;
+}
+
+static void choose_time_source(rt_uint32_t *info)
+{
+    unsigned long f;
+    __asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+    time_scale = f ? (rt_uint32_t)(1000000000ul / f) : 1u;
+    *info = (rt_uint32_t)f;
+}
+#elif defined(MP_BENCH_COUNTER_RISCV_TIME)
+/*
+ * RISC-V: the `time` CSR (rdtime; the ACLINT mtime that OpenSBI lets supervisor mode read),
+ * 64 bits, at the platform's timebase (MP_BENCH_COUNTER_HZ: qemu's virt machine 10 MHz of its
+ * virtual clock, so under -icount shift=0 one count = 100 instructions).
+ */
+#ifndef MP_BENCH_COUNTER_HZ
+#error "MP_BENCH_COUNTER_HZ: the timebase in Hz (the board's bench dict, counter_hz)"
+#endif
+#define COUNTER_NAME "riscv-time"
+static rt_uint32_t time_scale = 1000000000u / (MP_BENCH_COUNTER_HZ);
+
+static inline rt_uint32_t ccnt(void)
+{
+    unsigned long v;
+    __asm__ volatile("rdtime %0" : "=r"(v) : : "memory");
+    return (rt_uint32_t)v;
+}
+
+/* t1 - t0 in instructions */
+static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
+{
+    return (t1 - t0) * time_scale;
+}
+
+static void choose_time_source(rt_uint32_t *info)
+{
+    *info = (rt_uint32_t)(MP_BENCH_COUNTER_HZ);
+}
 #else
 /*
  * Cortex-A9, chosen at run time:

@@ -96,7 +96,7 @@ def bench_config(rtt_root, stock):
         return qt.patch_rtconfig(stock, [(n, v) for n, v in items if v is not None],
                                  [n for n, v in items if v is None])
     base = tree.values()
-    cfg = stock or tree.header()
+    cfg = qt.current_header(stock, tree, rtt_root)
     new, plain = tree.apply(items)
     changed = [(n, v) for n, v in new.items() if base.get(n) != v]
     dropped = [n for n in base if n not in new]

@@ -408,6 +408,34 @@ def board_source(rtt_root):
     return os.path.join(REPO, CUR['source'])
 
 
+def current_header(cfg, tree, rtt_root):
+    """The BSP's rtconfig.h text as menuconfig would leave it: made from the tree's Kconfig and
+    the BSP's .config when the BSP has none (a board port), or regenerated when the stock
+    header is behind its own .config; else the stock text. Says which."""
+    base = tree.values()
+    stock = header_symbols(cfg)
+    stock.pop('RT_CONFIG_H__', None)
+    behind = sorted(set(base) - set(stock))
+    # symbols of the stock header that the tree's Kconfig does not define at all (renamed
+    # or removed since the header was written: 5.3's qemu-virt64-riscv has
+    # RT_USING_CPUTIME where its Kconfig now has RT_USING_CLOCK_TIME)
+    unknown = sorted(n for n in set(stock) - set(base) if tree.kc.syms.get(n) is None
+                     or not tree.kc.syms[n].nodes)
+    if not cfg:
+        cfg = tree.header()
+        log('rtconfig.h of the board port made from %s/Kconfig and its .config with '
+            'kconfiglib, as menuconfig would' % rtt_root)
+    elif behind and set(stock) - set(unknown) <= set(base):
+        # The stock header misses what its own .config gives (and has nothing the .config
+        # lacks): it was not regenerated after the .config changed. Do what menuconfig does.
+        cfg = tree.header()
+        log('regenerated the copy\'s rtconfig.h from %s/Kconfig and the BSP\'s .config with '
+            'kconfiglib, as menuconfig would: the stock rtconfig.h lacks %s%s'
+            % (rtt_root, ', '.join(behind),
+               ('; it has %s, unknown to the Kconfig' % ', '.join(unknown)) if unknown else ''))
+    return cfg
+
+
 def prepare_bsp(rtt_root, args):
     src_bsp = board_source(rtt_root)
     if not os.path.isdir(src_bsp):
@@ -441,26 +469,7 @@ def prepare_bsp(rtt_root, args):
     defines = [(n, v) for n, v in items if v is not None]
     if tree is not None:
         base = tree.values()
-        stock = header_symbols(cfg)
-        stock.pop('RT_CONFIG_H__', None)
-        behind = sorted(set(base) - set(stock))
-        # symbols of the stock header that the tree's Kconfig does not define at all (renamed
-        # or removed since the header was written: 5.3's qemu-virt64-riscv has
-        # RT_USING_CPUTIME where its Kconfig now has RT_USING_CLOCK_TIME)
-        unknown = sorted(n for n in set(stock) - set(base) if tree.kc.syms.get(n) is None
-                         or not tree.kc.syms[n].nodes)
-        if not cfg:
-            cfg = tree.header()
-            log('rtconfig.h of the board port made from %s/Kconfig and its .config with '
-                'kconfiglib, as menuconfig would' % rtt_root)
-        elif behind and set(stock) - set(unknown) <= set(base):
-            # The stock header misses what its own .config gives (and has nothing the .config
-            # lacks): it was not regenerated after the .config changed. Do what menuconfig does.
-            cfg = tree.header()
-            log('regenerated the copy\'s rtconfig.h from %s/Kconfig and the BSP\'s .config with '
-                'kconfiglib, as menuconfig would: the stock rtconfig.h lacks %s%s'
-                % (rtt_root, ', '.join(behind),
-                   ('; it has %s, unknown to the Kconfig' % ', '.join(unknown)) if unknown else ''))
+        cfg = current_header(cfg, tree, rtt_root)
         new, plain = tree.apply(items)
         # test cases the Kconfig turns on by default with RT_USING_UTESTCASES (4.1's memheap,
         # small-mem, utest self test...) stay off: the bed runs only the ones it asks for

@@ -65,4 +65,10 @@ BOARD = {
     'prepare': prepare,
     'why': 'Cortex-A53 (GIC v2), aarch64-linux-gnu-gcc with picolibc, link script made in the '
            'copy, rtconfig.h regenerated from the Kconfig',
+    # `make bench BSP=qemu-virt64-aarch64`: the generic timer's CNTVCT_EL0 at CNTFRQ_EL0 (qemu
+    # virt: 62.5 MHz of virtual clock, one count = 16 instructions under -icount shift=0); the
+    # BSP's release build is its rtconfig.py's BUILD = 'release' (kernel at -Os)
+    'bench': {'counter': 'arm-generic-timer', 'icount': 'shift=0', 'cpus': 1,
+              'release': ('rtconfig.py', r"^BUILD(\s*)=(\s*)'debug'", r"BUILD\1=\2'release'"),
+              'kernel_opt': ('O0', 'Os'), 'isa': 'A64'},
 }

@@ -43,4 +43,10 @@ BOARD = {
          "Debian's riscv64-unknown-elf toolchain has no libsupc++ (the image has no C++)"),
     ],
     'why': 'RV64GC (lp64d), rtconfig.h regenerated from the Kconfig, picolibc',
+    # `make bench BSP=qemu-virt64-riscv`: the `time` CSR (qemu virt's 10 MHz timebase of virtual
+    # clock, one count = 100 instructions under -icount shift=0); the BSP's release build is its
+    # rtconfig.py's BUILD = 'release' (kernel at -O2 -Os, i.e. -Os)
+    'bench': {'counter': 'riscv-time', 'counter_hz': 10000000, 'icount': 'shift=0', 'cpus': 1,
+              'release': ('rtconfig.py', r"^BUILD(\s*)=(\s*)'debug'", r"BUILD\1=\2'release'"),
+              'kernel_opt': ('O0', 'Os'), 'isa': 'RV64GC'},
 }
