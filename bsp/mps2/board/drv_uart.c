@@ -114,7 +114,14 @@ static rt_err_t uart0_close(rt_device_t dev)
     return RT_EOK;
 }
 
-static rt_ssize_t uart0_read(rt_device_t dev, rt_off_t pos, void *buffer, rt_size_t size)
+/* what a device's read and write return: rt_ssize_t from RT-Thread 5.0, rt_size_t before */
+#if RTTHREAD_VERSION >= RT_VERSION_CHECK(5, 0, 0)
+typedef rt_ssize_t uart0_io_result_t;
+#else
+typedef rt_size_t uart0_io_result_t;
+#endif
+
+static uart0_io_result_t uart0_read(rt_device_t dev, rt_off_t pos, void *buffer, rt_size_t size)
 {
     rt_uint8_t *out = buffer;
     rt_size_t n = 0;
@@ -129,10 +136,10 @@ static rt_ssize_t uart0_read(rt_device_t dev, rt_off_t pos, void *buffer, rt_siz
         rx_out = (rx_out + 1) % RX_RING;
     }
     rt_hw_interrupt_enable(level);
-    return (rt_ssize_t)n;
+    return (uart0_io_result_t)n;
 }
 
-static rt_ssize_t uart0_write(rt_device_t dev, rt_off_t pos, const void *buffer, rt_size_t size)
+static uart0_io_result_t uart0_write(rt_device_t dev, rt_off_t pos, const void *buffer, rt_size_t size)
 {
     const char *in = buffer;
     rt_size_t i;
@@ -144,7 +151,7 @@ static rt_ssize_t uart0_write(rt_device_t dev, rt_off_t pos, const void *buffer,
             mps2_uart_putc('\r');
         mps2_uart_putc(in[i]);
     }
-    return (rt_ssize_t)size;
+    return (uart0_io_result_t)size;
 }
 
 static rt_err_t uart0_control(rt_device_t dev, int cmd, void *args)
