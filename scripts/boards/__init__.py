@@ -77,6 +77,28 @@ def load():
     return boards
 
 
+def arm_none_eabi():
+    """The entries of a board built with Debian's bare-metal Arm toolchain (Cortex-A and
+    Cortex-M alike) and booted with qemu-system-arm: packages, the tools the bed looks for,
+    the prefix."""
+    return {
+        'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
+                 'qemu-system-arm'],
+        'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
+                  ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
+                  ('qemu-system-arm', 'qemu-system-arm')],
+        'prefix': 'arm-none-eabi-',
+    }
+
+
+def qemu_elf(machine):
+    """qemu command of a one-CPU board that boots the ELF itself (qemu loads its segments)."""
+    def qemu(img, cpus):
+        return ['qemu-system-arm', '-M', machine,
+                '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
+    return qemu
+
+
 def qemu_common():
     """qemu options every board shares: no display, no monitor, the console on stdio."""
     return ['-nographic', '-monitor', 'none', '-serial', 'stdio']

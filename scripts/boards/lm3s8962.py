@@ -3,16 +3,10 @@ qemu's lm3s6965evb (the same family: the same UART, SysTick and memory sizes).""
 import os
 import shutil
 
-from boards import qemu_common
+from boards import arm_none_eabi, qemu_elf
 
 _HOOK = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                      'bsp', 'bed', 'boards', 'lm3s8962.c')
-
-
-def qemu(img, cpus):
-    # one CPU always; qemu loads the ELF's flash and RAM images itself; UART0 on stdio
-    return ['qemu-system-arm', '-M', 'lm3s6965evb',
-            '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
 
 
 def prepare(bsp, rtt_root, log):
@@ -42,15 +36,11 @@ _UTEST_TABLE = r'''\1
 
 BOARD = {
     'name': 'lm3s8962',
-    'qemu': qemu,
+    # one CPU always; qemu loads the ELF's flash and RAM images itself; UART0 on stdio
+    'qemu': qemu_elf('lm3s6965evb'),
     'prompt': 'msh >',
     'sd_image': False,
-    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
-             'qemu-system-arm'],
-    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
-              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
-              ('qemu-system-arm', 'qemu-system-arm')],
-    'prefix': 'arm-none-eabi-',
+    **arm_none_eabi(),
     'rust_target': 'thumbv7m-none-eabi',
     'word_bits': 32,
     # the kernel's own C mempool prints exactly the default board's lines here

@@ -1,27 +1,15 @@
 """ARM MPS2 with the AN385 FPGA image (Cortex-M3), qemu's mps2-an385: the project's own
 board port bsp/mps2 (RT-Thread has no BSP for it), built on RT-Thread's libcpu/arm/cortex-m3."""
-import os
-
-from boards import qemu_common
-
-
-def qemu(img, cpus):
-    # one Cortex-M3, no SD card; qemu loads the ELF's segments (code at 0, data at 0x20000000)
-    return ['qemu-system-arm', '-M', 'mps2-an385',
-            '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
+from boards import arm_none_eabi, qemu_elf
 
 
 BOARD = {
     'name': 'mps2-an385',
     'source': 'bsp/mps2',
-    'qemu': qemu,
+    # one CPU, no SD card; qemu loads the ELF's segments (code at 0, data at 0x20000000)
+    'qemu': qemu_elf('mps2-an385'),
     'prompt': 'msh >',
-    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
-             'qemu-system-arm'],
-    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
-              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
-              ('qemu-system-arm', 'qemu-system-arm')],
-    'prefix': 'arm-none-eabi-',
+    **arm_none_eabi(),
     'rust_target': 'thumbv7m-none-eabi',
     'word_bits': 32,
     'sd_image': False,

@@ -1,27 +1,16 @@
 """ARM MPS2 with the AN386 FPGA image (Cortex-M4 with FPv4-SP FPU), qemu's mps2-an386: the
 project's own board port bsp/mps2 built for the hard-float ABI, on RT-Thread's
 libcpu/arm/cortex-m4 (which saves a thread's FP registers lazily)."""
-import os
-
-from boards import qemu_common
-
-
-def qemu(img, cpus):
-    return ['qemu-system-arm', '-M', 'mps2-an386',
-            '-kernel', os.path.join(img, 'rtthread.elf')] + qemu_common()
+from boards import arm_none_eabi, qemu_elf
 
 
 BOARD = {
     'name': 'mps2-an386',
     'source': 'bsp/mps2',
-    'qemu': qemu,
+    # one CPU, no SD card; qemu loads the ELF's segments (code at 0, data at 0x20000000)
+    'qemu': qemu_elf('mps2-an386'),
     'prompt': 'msh >',
-    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
-             'qemu-system-arm'],
-    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
-              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
-              ('qemu-system-arm', 'qemu-system-arm')],
-    'prefix': 'arm-none-eabi-',
+    **arm_none_eabi(),
     # -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard: the linker refuses to mix float ABIs
     'rust_target': 'thumbv7em-none-eabihf',
     'word_bits': 32,

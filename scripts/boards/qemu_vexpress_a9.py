@@ -1,7 +1,7 @@
 """RT-Thread's qemu-vexpress-a9 BSP (Cortex-A9, ARMv7-A), the bed's default board."""
 import os
 
-from boards import qemu_common
+from boards import arm_none_eabi, qemu_common
 
 
 def qemu(img, cpus):
@@ -14,12 +14,7 @@ BOARD = {
     'name': 'qemu-vexpress-a9',
     'qemu': qemu,
     'prompt': 'msh />',
-    'debs': ['gcc-arm-none-eabi', 'libnewlib-arm-none-eabi', 'binutils-arm-none-eabi',
-             'qemu-system-arm'],
-    'tools': [('arm-none-eabi-gcc', 'gcc-arm-none-eabi'),
-              ('arm-none-eabi-nm', 'binutils-arm-none-eabi'),
-              ('qemu-system-arm', 'qemu-system-arm')],
-    'prefix': 'arm-none-eabi-',
+    **arm_none_eabi(),
     'rust_target': 'armv7a-none-eabi',
     'word_bits': 32,
     # a single-core image parks the second CPU; the BSP has always been booted with two
