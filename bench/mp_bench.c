@@ -130,12 +130,6 @@ static inline rt_uint32_t ccnt(void)
     return (rt_uint32_t)v;
 }
 
-/* t1 - t0 in instructions */
-static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
-{
-    return (t1 - t0) * time_scale;
-}
-
 static void choose_time_source(rt_uint32_t *info)
 {
     unsigned long f;
@@ -160,12 +154,6 @@ static inline rt_uint32_t ccnt(void)
     unsigned long v;
     __asm__ volatile("rdtime %0" : "=r"(v) : : "memory");
     return (rt_uint32_t)v;
-}
-
-/* t1 - t0 in instructions */
-static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
-{
-    return (t1 - t0) * time_scale;
 }
 
 static void choose_time_source(rt_uint32_t *info)
@@ -198,12 +186,6 @@ static inline rt_uint32_t ccnt(void)
         return gt_base[GT_COUNTER_LO / 4];
     __asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v) : : "memory");
     return v;
-}
-
-/* t1 - t0 in instructions */
-static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
-{
-    return (t1 - t0) * time_scale;
 }
 
 static rt_uint32_t pmu_enable(void)
@@ -245,6 +227,15 @@ static void choose_time_source(rt_uint32_t *pmcr)
         use_global_timer = 1;
         time_scale = 10;
     }
+}
+#endif
+
+#ifndef MP_BENCH_COUNTER_SYSTICK
+/* t1 - t0 in instructions, for the counters that count up (all but SysTick), wrapping
+ * modulo 2^32 */
+static inline rt_uint32_t elapsed(rt_uint32_t t0, rt_uint32_t t1)
+{
+    return (t1 - t0) * time_scale;
 }
 #endif
 
