@@ -241,36 +241,6 @@ def figures(records):
 # --------------------------------------------------------------------------
 # code size
 # --------------------------------------------------------------------------
-_OUT_SECTION = re.compile(r'^(\S+)(?:\s+0x[0-9a-f]+\s+0x[0-9a-f]+)?\s*$')
-_INPUT_FULL = re.compile(r'^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$')
-_INPUT_NAME = re.compile(r'^ (\S+)\s*$')
-_INPUT_REST = re.compile(r'^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$')
-
-
-def map_input_sections(map_path):
-    """[(input section, address, size, file)] of the memory map (kept sections only)."""
-    with open(map_path, 'r', encoding='utf-8', errors='replace') as f:
-        text = f.read()
-    body = text.split('Linker script and memory map', 1)[-1]
-    found = []
-    pending = None
-    for line in body.splitlines():
-        m = _INPUT_FULL.match(line)
-        if m and not m.group(4).startswith('0x'):
-            found.append((m.group(1), int(m.group(2), 16), int(m.group(3), 16), m.group(4).strip()))
-            pending = None
-            continue
-        m = _INPUT_NAME.match(line)
-        if m and line.startswith(' ') and not line.startswith('  '):
-            pending = m.group(1)
-            continue
-        m = _INPUT_REST.match(line)
-        if m and pending:
-            found.append((pending, int(m.group(1), 16), int(m.group(2), 16), m.group(3).strip()))
-        pending = None
-    return found
-
-
 def is_code(name):
     return name == '.text' or name.startswith('.text.')
 
@@ -283,7 +253,7 @@ def is_rodata(name):
 def library_size(map_path):
     """Bytes of .text and .rodata the image takes from librtt_mempool.a, and the part that
     belongs to mp_check (its function, msh entry and the strings only it uses)."""
-    sections = [s for s in map_input_sections(map_path)
+    sections = [s for s in qt.map_input_sections(map_path)
                 if 'librtt_mempool.a(' in s[3] and s[2] > 0]
     code = sum(s[2] for s in sections if is_code(s[0]))
     rodata = sum(s[2] for s in sections if is_rodata(s[0]))

@@ -683,40 +683,52 @@ def built_rust_target():
     return None
 
 
+_INPUT_FULL = re.compile(r'^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$')
+_INPUT_NAME = re.compile(r'^ (\S+)\s*$')
+_INPUT_REST = re.compile(r'^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$')
+
+
+def map_input_sections(map_path):
+    """[(input section, address, size, file)] of the memory map (kept sections only)."""
+    with open(map_path, 'r', encoding='utf-8', errors='replace') as f:
+        text = f.read()
+    body = text.split('Linker script and memory map', 1)[-1]
+    found = []
+    pending = None
+    for line in body.splitlines():
+        m = _INPUT_FULL.match(line)
+        if m and not m.group(4).startswith('0x'):
+            found.append((m.group(1), int(m.group(2), 16), int(m.group(3), 16), m.group(4).strip()))
+            pending = None
+            continue
+        m = _INPUT_NAME.match(line)
+        if m and line.startswith(' ') and not line.startswith('  '):
+            pending = m.group(1)
+            continue
+        m = _INPUT_REST.match(line)
+        if m and pending:
+            found.append((pending, int(m.group(1), 16), int(m.group(2), 16), m.group(3).strip()))
+        pending = None
+    return found
+
+
+
 def library_size(origin=re.compile(r'librtt_mempool\.a')):
     """(flash, RAM) bytes the linked image takes from librtt_mempool.a (or the input files
-    `origin` matches), from the map file: its input sections of .text/.rodata (flash), .data
-    (both) and .bss (RAM)."""
+    `origin` matches), from the map file: its input sections of .text/.rodata and the msh
+    tables (flash), .data (both) and .bss (RAM)."""
     flash = ram = 0
-    pending = None
-    with open(os.path.join(OUT, 'rtthread.map'), 'r', encoding='utf-8', errors='replace') as f:
-        for line in f:
-            if line.startswith('Discarded input sections'):
-                pending = 'skip'
-            if line.startswith('Memory Configuration') or line.startswith('Linker script and memory map'):
-                pending = None if line.startswith('Linker') else 'skip'
-            if pending == 'skip':
-                continue
-            m = re.match(r'^ (\.[\w.$]+)\s*$', line)
-            if m:
-                pending = m.group(1)
-                continue
-            m = re.match(r'^ (\.[\w.$]+)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)', line)
-            name = None
-            if m:
-                name = m.group(1) or pending
-                size, obj = int(m.group(2), 16), m.group(3)
-            pending = None
-            if not name or not origin.search(obj):
-                continue
-            if name.startswith(('.text', '.rodata', '.srodata', '.init_array', '.ARM.ex')) \
-                    or name.startswith(('FSymTab', '.FSymTab', 'VSymTab')):
-                flash += size
-            elif name.startswith(('.data', '.sdata')):
-                flash += size
-                ram += size
-            elif name.startswith(('.bss', '.sbss', 'COMMON')):
-                ram += size
+    for name, _addr, size, obj in map_input_sections(os.path.join(OUT, 'rtthread.map')):
+        if not origin.search(obj):
+            continue
+        if name.startswith(('.text', '.rodata', '.srodata', '.init_array', '.ARM.ex')) \
+                or name.startswith(('FSymTab', '.FSymTab', 'VSymTab')):
+            flash += size
+        elif name.startswith(('.data', '.sdata')):
+            flash += size
+            ram += size
+        elif name.startswith(('.bss', '.sbss', 'COMMON')):
+            ram += size
     return flash, ram
 
 
