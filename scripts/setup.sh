@@ -39,7 +39,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Some machines come with a backported qemu-utils whose qemu-system-* is not in their apt
+    # sources; apt then refuses the emulators ("qemu-utils: Breaks: qemu-system-common"). The
+    # bed needs only the emulators, so qemu-utils is moved to the version they come with.
+    apt_extra=()
+    if [[ " ${missing[*]} " == *" qemu-system-"* ]] && dpkg -s qemu-utils >/dev/null 2>&1; then
+        have=$(dpkg-query -W -f='${Version}' qemu-utils)
+        want=$(apt-cache policy qemu-system-common | awk '/Candidate:/ { print $2 }')
+        if [ -n "$want" ] && [ "$have" != "$want" ]; then
+            echo "setup: qemu-utils $have does not match the available qemu-system $want; installing qemu-utils $want with it"
+            missing+=("qemu-utils=$want")
+            apt_extra+=(--allow-downgrades)
+        fi
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq ${apt_extra[@]+"${apt_extra[@]}"} "${missing[@]}" >/dev/null
 fi
 
 targets=(i686-unknown-linux-gnu armv7a-none-eabi thumbv7m-none-eabi ${board_targets[@]+"${board_targets[@]}"})
