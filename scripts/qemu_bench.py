@@ -162,6 +162,8 @@ def build(rtt_root, vdir, opt_level, jobs, verbose):
     env['RTT_MEMPOOL_BENCH_COUNTER'] = bench['counter']
     if 'counter_hz' in bench:
         env['RTT_MEMPOOL_BENCH_COUNTER_HZ'] = str(bench['counter_hz'])
+    # and the big pool's size (bench/mp_bench.c names its figures after it)
+    env['RTT_MEMPOOL_BENCH_BIG_POOL_BYTES'] = str(big_pool_bytes(bench))
     cmd = ['scons', '-j%d' % jobs]
     t0 = time.time()
     logf_path = os.path.join(vdir, 'build.log')
@@ -400,10 +402,28 @@ def benchable():
     return sorted(n for n, b in qt.BSPS.items() if b.get('bench'))
 
 
-# what each image is, for the figure names: (kernel, C mempool levels compared, Rust)
-TIME_FIGURES = (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
-                ('init_64k', 'mp_init_64k_16B'), ('init_small', 'mp_init_8x16B'),
-                ('detach_64k', 'mp_detach_64k'))
+# the pool rt_mp_init/rt_mp_detach are timed on, when the board's entry does not say
+BIG_POOL_BYTES = 64 * 1024
+
+
+def big_pool_bytes(bench):
+    """The big pool's size for this board: its entry's big_pool_bytes (a board whose RAM
+    cannot hold 64 KiB beside the kernel and the bench) or 64 KiB."""
+    n = int(bench.get('big_pool_bytes', BIG_POOL_BYTES))
+    if n <= 0 or n % 1024:
+        raise SystemExit('[bench] %s: big_pool_bytes %d is not a positive multiple of 1024 '
+                         '(the figures are named in KiB)' % (qt.BSP_NAME, n))
+    return n
+
+
+def time_figures(bench):
+    """(mp_bench's figure, the name printed) of every timed figure; the big pool's figures
+    carry its size in KiB (init_64k / mp_init_64k_16B on every board that has the room), so a
+    board with a smaller pool never prints a figure under another size's name."""
+    k = '%dk' % (big_pool_bytes(bench) // 1024)
+    return (('alloc_free', 'alloc_free_pair'), ('handoff', 'free_to_waiter'),
+            ('init_' + k, 'mp_init_%s_16B' % k), ('init_small', 'mp_init_8x16B'),
+            ('detach_' + k, 'mp_detach_' + k))
 
 
 def run_board(name, args, rtt_root):
@@ -461,6 +481,7 @@ def run_board(name, args, rtt_root):
 
     # image -> (kernel level, C levels, Rust level)
     debug, release = bench.get('kernel_opt', ('O0', 'Os'))
+    figs = time_figures(bench)
     images = (('rust-s', 'kernel-' + debug, C_LEVELS, 'Rust-s'),
               ('rust-o2', 'kernel-' + debug, ['O2'], 'Rust-O2'),
               ('rust-s-release', 'kernel-' + release, [release], 'Rust-s'))
@@ -468,17 +489,22 @@ def run_board(name, args, rtt_root):
         if variant not in results:
             continue
         f = results[variant]['figures']
-        for fig, label in TIME_FIGURES:
+        missing = [g for g, _ in figs if ('rust', g) not in f]
+        if missing:
+            log('%s: the image printed no %s (built for another big_pool_bytes? rebuild it '
+                'without --no-build)' % (variant, ', '.join(missing)))
+            ok = False
+        for fig, label in figs:
             for lvl in levels:
                 c, r = f.get(('c-' + lvl, fig)), f.get(('rust', fig))
                 if c is not None and r is not None:
                     add(label, '%s.C-%s.%s' % (kernel, lvl, rust), c, r)
         # rt_mp_init against rt_object_init alone (what every rt_mp_init must call)
         obj = f.get(('kernel', 'object_init'))
-        for fig in ('init_64k', 'init_small'):
+        for fig in [g for g, _ in figs if g.startswith('init_')]:
             r = f.get(('rust', fig))
             if obj is not None and r is not None:
-                add('%s_vs_object_init' % dict(TIME_FIGURES)[fig],
+                add('%s_vs_object_init' % dict(figs)[fig],
                     '%s.%s' % (kernel, rust), obj, r)
 
     # ---- code size ------------------------------------------------------

@@ -49,6 +49,10 @@ Each module defines BOARD, a dict:
                            the figure names (e.g. ('O0', 'Os'))
                  isa       the instruction set the BSP's C is compiled to ('A32', 'Thumb-2',
                            ...), for the size comparison's label
+                 big_pool_bytes  the size of the pool the rt_mp_init/rt_mp_detach figures
+                           time, a multiple of 1024 (default 64 KiB; a board whose RAM cannot
+                           hold it gives a smaller one, and its figures say so in their names:
+                           mp_init_16k_16B instead of mp_init_64k_16B)
 """
 import importlib
 import os
