@@ -106,4 +106,18 @@ BOARD = {
     'why': 'Cortex-M3, 64 KB RAM on qemu lm3s6965evb; GCC, no DFS/lwIP, link script gains '
            '.bss.* and the utest table, start-up gains console, signals, timer thread and '
            'rt_components_init',
+    # `make bench BSP=lm3s8962`: SysTick as the guest-side counter, which board.c runs for the
+    # tick from the core clock (CLKSOURCE = 1). qemu's lm3s6965evb clocks SysTick from its
+    # system clock only (hw/arm/stellaris.c: "cpuclk" is the ssys SYSCLK, no reference clock),
+    # a period of 5 ns x (RCC.SYSDIV + 1); board.c's SysCtlClockSet(SYSCTL_SYSDIV_4 | ...)
+    # gives 20 ns, 50 MHz, so under -icount shift=0 one count is 20 instructions
+    'bench': {'counter': 'systick', 'counter_hz': 50000000, 'icount': 'shift=0', 'cpus': 1,
+              # rtconfig.py: BUILD = 'debug' builds the BSP at -O0, anything else at -O2
+              'release': ('rtconfig.py', r"^BUILD\s*=\s*'debug'", "BUILD = 'release'"),
+              'kernel_opt': ('O0', 'O2'), 'isa': 'Thumb-2',
+              # a 64 KiB pool cannot fit in 64 KB of RAM: the kernel's and the bench's other
+              # statics take 6.5 KB, and the heap behind them (the shell's 4 KB stack, the
+              # bench's waiter) peaked at 7.1 KB in a run of mp_bench (msh `free`); 32 KiB
+              # leaves it 26 KB
+              'big_pool_bytes': 32 * 1024},
 }
