@@ -36,7 +36,8 @@
 
 use core::ffi::{c_char, c_int, CStr};
 use core::marker::PhantomData;
-use core::ptr::addr_of_mut;
+use core::ptr::{addr_of_mut, NonNull};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::pool::{Geometry, PoolState, RawRegion};
 
@@ -283,7 +284,7 @@ pub unsafe fn is_static(mp: *const rt_mempool) -> bool {
 /// object functions take it (its spinlock where it has one, else `rt_hw_interrupt_disable`),
 /// with `level` to restore. Interrupts stay masked until it drops: keep it short, never block.
 pub struct Registry {
-    info: core::ptr::NonNull<sys::rt_object_information>,
+    info: NonNull<sys::rt_object_information>,
     level: rt_base_t,
 }
 
@@ -303,13 +304,31 @@ impl Drop for Registry {
     }
 }
 
+/// The kernel's container of MemPool objects, once looked up. `rt_object_get_information`
+/// searches the kernel's table of classes on every call (60 instructions on Cortex-A9 in
+/// qemu-vexpress-a9's release build, on the way of every woken waiter, `scripts/trace_path.py`)
+/// and returns the address of a static of the kernel, the same on every call: caching it is
+/// safe with relaxed ordering, since every thread that stores it stores that same address and
+/// what it points to is the kernel's, initialised before any thread runs.
+static MEMPOOL_CONTAINER: AtomicPtr<sys::rt_object_information> =
+    AtomicPtr::new(core::ptr::null_mut());
+
+#[inline(always)]
+fn mempool_container() -> Option<NonNull<sys::rt_object_information>> {
+    if let Some(info) = NonNull::new(MEMPOOL_CONTAINER.load(Ordering::Relaxed)) {
+        return Some(info);
+    }
+    // SAFETY: the object container of a class is a static of the kernel, valid forever.
+    let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
+    MEMPOOL_CONTAINER.store(info, Ordering::Relaxed);
+    NonNull::new(info)
+}
+
 impl Registry {
     /// Locks the registry.
     #[inline(always)]
     pub fn lock() -> Option<Registry> {
-        // SAFETY: the object container of a class is a static of the kernel, valid forever.
-        let info = unsafe { sys::rt_object_get_information(sys::RT_Object_Class_MemPool) };
-        let info = core::ptr::NonNull::new(info)?;
+        let info = mempool_container()?;
         #[cfg(rtt_registry_spinlock)]
         // SAFETY: the container's spinlock is initialised by the kernel and static; released
         // in Drop.
