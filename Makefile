@@ -1,7 +1,7 @@
 # rtt-mempool: the two commands a new user needs are `make demo` and `make test`.
 # Both install what is missing (Debian packages, Rust targets) and say so.
 
-.PHONY: all demo test bench bench-matrix size fuzz header qemu-test qemu-test-smp qemu-matrix setup fmt clippy clean
+.PHONY: all demo test bench bench-matrix bench-trace size fuzz header qemu-test qemu-test-smp qemu-matrix setup fmt clippy clean
 
 all: test
 
@@ -47,6 +47,16 @@ bench:
 # `bench` dict).
 bench-matrix:
 	@BSPS="$(BSPS)" scripts/bench.sh --matrix
+
+# Where the instructions of one measured path go, per function, in an image `make bench` built
+# (gdb-multiarch single-stepping qemu): TRACE=pair|handoff|init, IMPL=rust|c-Os|c-O2|c-O0,
+# VARIANT=rust-s-release|rust-s|rust-o2 (Arm boards).
+TRACE ?= pair
+IMPL ?= rust
+VARIANT ?= rust-s-release
+bench-trace:
+	@scripts/setup.sh qemu $(BSP)
+	@python3 scripts/trace_path.py --bsp $(BSP) --variant $(VARIANT) --path $(TRACE) --impl $(IMPL)
 
 # Code size against the kernel's mempool.c without a board image (needs RTT_ROOT): Thumb-2
 # (thumbv7m, lm3s8962's configuration) and A32 (armv7a, qemu-vexpress-a9's), per function.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `make test` / `make demo` need and is missing, saying what it does.
 # Usage: scripts/setup.sh [host|qemu [BOARD...|all]]   (qemu adds what the RT-Thread test bed
-# needs: scons, and each board's toolchain and emulator as scripts/boards/ lists them; the
+# needs: scons, gdb-multiarch for `make bench-trace`, and each board's toolchain and emulator as scripts/boards/ lists them; the
 # default board is qemu-vexpress-a9)
 set -euo pipefail
 want=${1:-host}
@@ -13,7 +13,7 @@ shift || true
 gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
 debs=(libclang-dev libc6-dev-i386 "lib32gcc-${gcc_major:-12}-dev" gcc-arm-none-eabi libnewlib-arm-none-eabi)
 if [ "$want" = qemu ]; then
-    debs+=(qemu-system-arm scons python3)
+    debs+=(qemu-system-arm scons python3 gdb-multiarch)
     # shellcheck disable=SC2207
     debs+=($(cd "$(dirname "$0")" && python3 -B -c '
 import sys, boards
