@@ -558,7 +558,7 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     loop {
         // The tick is needed only to shorten a finite wait (not on RT_WAITING_FOREVER's way).
         let before = if remaining > 0 { kernel::tick() } else { 0 };
-        let outcome = take_or_queue(mp, &waiter, remaining);
+        let outcome = take_or_queue(mp, waiter, remaining);
         if outcome != QUEUED {
             return outcome;
         }
@@ -585,7 +585,7 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
 /// `rt_mp_alloc` returns (errno set when it is RT_NULL). A call of its own, so that the
 /// registry and pool guards are not in the frame that sleeps in `rt_schedule`.
 #[inline(never)]
-fn take_or_queue(mp: *mut rt_mempool, waiter: &Waiter, remaining: rt_int32_t) -> *mut c_void {
+fn take_or_queue(mp: *mut rt_mempool, waiter: Waiter, remaining: rt_int32_t) -> *mut c_void {
     const F: &CStr = c"rt_mp_alloc";
     // The registry walk inlined here, not a call: interrupts are still enabled on the way
     // into it, and an interrupt saves its context on this thread's stack on top of whatever
@@ -609,7 +609,7 @@ fn take_or_queue(mp: *mut rt_mempool, waiter: &Waiter, remaining: rt_int32_t) ->
         return core::ptr::null_mut();
     }
     let ticks = (remaining > 0).then_some(remaining as kernel::sys::rt_tick_t);
-    let queued = guard.suspend(waiter, ticks);
+    let queued = guard.suspend(&waiter, ticks);
     drop(guard);
     if !queued {
         return refuse_null(F, Misuse::SuspendRefused);

@@ -385,7 +385,12 @@ impl Registry {
         // before it was registered (rt_mp_init) or published (rt_mp_create), and it stays
         // registered, so valid, while `self` is held, which LockedPool keeps until after the
         // pool guard.
+        #[cfg(rtt_smp)]
         let guard = unsafe { PoolGuard::lock(mp) }?;
+        // SAFETY: as above; `self` outlives the guard and the guard is never dropped
+        // (LockedPool keeps it in a ManuallyDrop beside the registry).
+        #[cfg(not(rtt_smp))]
+        let guard = core::mem::ManuallyDrop::new(unsafe { PoolGuard::nested_in(mp, &self) }?);
         Some(LockedPool {
             guard,
             _registry: self,
@@ -398,9 +403,13 @@ impl Registry {
 /// # Invariants
 ///
 /// `guard` is released before `_registry` (field order), and the pool it locks is
-/// registered while `_registry` is held.
+/// registered while `_registry` is held. On a single core `guard` is
+/// [`PoolGuard::nested_in`]'s and never dropped: the registry's lock is its lock.
 pub struct LockedPool {
+    #[cfg(rtt_smp)]
     guard: PoolGuard<'static>,
+    #[cfg(not(rtt_smp))]
+    guard: core::mem::ManuallyDrop<PoolGuard<'static>>,
     _registry: Registry,
 }
 
@@ -430,8 +439,9 @@ pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<LockedPool> {
 ///
 /// # Invariants
 ///
-/// The pool lock of `mp` is held for the guard's lifetime (released in Drop with `level`),
-/// and `mp` was a live
+/// The pool lock of `mp` is held for the guard's lifetime (released in Drop with `level`;
+/// or, for a guard made by [`PoolGuard::nested_in`], which is never dropped, held by the
+/// registry's lock it was found under, see [`LockedPool`]), and `mp` was a live
 /// pool (class MemPool, `block_total_count` not 0) when the lock was taken; under the lock
 /// nobody else changes that or the fields. `mp` stays valid for the guard's lifetime `'r`:
 /// the caller's contract of the C API vouches for it, or the registry it was found in, held
@@ -483,6 +493,37 @@ impl<'r> PoolGuard<'r> {
         Some(PoolGuard {
             mp: nonnull,
             level,
+            _registry: PhantomData,
+        })
+    }
+
+    /// [`PoolGuard::lock`] for a pool found under the registry's lock, on a single core: that
+    /// lock masks interrupts on the only CPU already (`rt_spin_lock_irqsave`, or
+    /// `rt_hw_interrupt_disable` where the container has no spinlock), which is all the pool
+    /// lock does there, so the pool's own masking is skipped (two kernel calls and a saved
+    /// register less on the way of a woken waiter).
+    ///
+    /// # Safety
+    ///
+    /// As [`PoolGuard::lock`]; `registry` must outlive the guard, and the guard must never be
+    /// dropped (it holds no level of its own to restore): [`LockedPool`] keeps it in a
+    /// `ManuallyDrop` beside the registry.
+    #[cfg(not(rtt_smp))]
+    #[inline(always)]
+    unsafe fn nested_in(mp: *mut rt_mempool, registry: &Registry) -> Option<PoolGuard<'r>> {
+        let _ = registry;
+        let nonnull = core::ptr::NonNull::new(mp)?;
+        // SAFETY: readable (caller); interrupts are masked on the only CPU (the registry's
+        // lock), so it cannot change meanwhile.
+        let live = unsafe { is_mempool(mp) && (*mp).block_total_count != 0 };
+        if !live {
+            return None;
+        }
+        // INVARIANT: the registry's lock, held for the guard's lifetime (caller), excludes
+        // every other user of the pool on one CPU; live as just checked.
+        Some(PoolGuard {
+            mp: nonnull,
+            level: 0,
             _registry: PhantomData,
         })
     }
@@ -787,7 +828,10 @@ pub unsafe fn heap_free(memory: *mut u8) {
 ///
 /// # Invariants
 ///
-/// `thread` is the thread that made this value and is running it.
+/// `thread` is the thread that made this value and is running it. (A copy keeps it: a
+/// `Waiter` is not `Send`, so every copy stays with that thread. It is `Copy` so that the
+/// blocking path passes it in a register, not through memory in the frame that sleeps.)
+#[derive(Clone, Copy)]
 pub struct Waiter {
     thread: *mut rt_thread,
 }
