@@ -313,7 +313,10 @@ impl Drop for Registry {
 static MEMPOOL_CONTAINER: AtomicPtr<sys::rt_object_information> =
     AtomicPtr::new(core::ptr::null_mut());
 
-#[inline(always)]
+///
+/// A call of its own: inlined, the compiler keeps the static's address in a register across
+/// the whole blocking loop (a saved register more in the frame that sleeps).
+#[inline(never)]
 fn mempool_container() -> Option<NonNull<sys::rt_object_information>> {
     if let Some(info) = NonNull::new(MEMPOOL_CONTAINER.load(Ordering::Relaxed)) {
         return Some(info);
