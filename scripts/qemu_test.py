@@ -799,6 +799,17 @@ class Qemu:
                 last, t_last = n, time.time()
         return True
 
+    def command(self, line, quiet=0.3):
+        """Sends a msh command and waits for its output: until the shell's prompt follows the
+        echoed command (on a loaded host the answer can take longer than any fixed pause;
+        seen: an empty `list mempool` after 0.5 s on the 4-CPU AArch64 image), then until
+        `quiet` seconds pass without output. Returns where the output starts."""
+        start = len(self.text())
+        self.send(line)
+        self.wait_for(lambda t: line in t and PROMPT in t.split(line, 1)[1], start)
+        self.wait_quiet(start, quiet)
+        return start
+
     def send(self, line):
         # one Enter (msh takes \r and \n each as one): a second one would print a prompt
         # while the command's threads still print, and before 5.1 rt_kprintf's shared buffer
@@ -1119,9 +1130,7 @@ def run_qemu(args, expected, result, timing):
             q.wait_quiet(len(q.text()), 1.0)
 
         # ---- list mempool: the sample's pool, seen by the kernel's own msh command ----
-        start = len(q.text())
-        q.send('list mempool')
-        q.wait_quiet(start, 0.5)
+        start = q.command('list mempool')
         listing = clean_lines(q.text()[start:], 'list mempool')
         row = [line.split() for line in listing if line.split()[:1] == ['mp1']]
         # RT-Thread prints name, block size, total, free, waiters: "mp1 0080  0048  0048 0";
@@ -1133,9 +1142,7 @@ def run_qemu(args, expected, result, timing):
 
         # ---- mp_check, the package's msh command, on the same pool ----------
         if not args.kernel_mempool:
-            start = len(q.text())
-            q.send('mp_check mp1')
-            q.wait_quiet(start, 0.5)
+            start = q.command('mp_check mp1')
             report = clean_lines(q.text()[start:], 'mp_check mp1')
             row = [line.split() for line in report if line.split()[:1] == ['mp1']]
             # name, block, total, free, freed blocks on the list, waiters, verdict

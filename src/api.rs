@@ -585,13 +585,16 @@ fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
 /// (when it has time left) in the same critical section. Returns [`QUEUED`], or what
 /// `rt_mp_alloc` returns (errno set when it is RT_NULL).
 ///
-/// On SMP a call of its own, so that the registry and pool guards are not in the frame that
-/// sleeps in `rt_schedule`, under which an interrupt saves its context on this stack (inlined
-/// there, the waiter's stack on qemu-vexpress-a9 grew 228 -> 260 bytes). On one core inlined:
-/// the deepest point is then the kernel's suspend call, under one frame instead of two (the
-/// waiter 176 -> 160 bytes, the C version's figure; `components.mempool.stack`).
-#[cfg_attr(rtt_smp, inline(never))]
-#[cfg_attr(not(rtt_smp), inline(always))]
+/// Inlined on one core with 32-bit words: the deepest point of a waiter is then the kernel's
+/// suspend call, under one frame instead of two (`components.mempool.stack`, waiter: 176 ->
+/// 160 bytes on qemu-vexpress-a9 and lm3s8962, the C version's 160). A call of its own
+/// elsewhere, so that the registry and pool guards are not in the frame that sleeps in
+/// `rt_schedule`: on SMP an interrupt saves its context on top of it (inlined, vexpress's SMP
+/// waiter grew 212 -> 260 bytes), and with 64-bit words every live value costs a saved 8-byte
+/// register in that frame (inlined, the waiter grew 368 -> 392 bytes on RV64 and 808 -> 840 on
+/// AArch64).
+#[cfg_attr(any(rtt_smp, target_pointer_width = "64"), inline(never))]
+#[cfg_attr(not(any(rtt_smp, target_pointer_width = "64")), inline(always))]
 fn take_or_queue(mp: *mut rt_mempool, remaining: rt_int32_t) -> *mut c_void {
     const F: &CStr = c"rt_mp_alloc";
     // The registry walk inlined here, not a call: interrupts are still enabled on the way
