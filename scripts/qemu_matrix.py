@@ -21,6 +21,7 @@ Each run's output is in target/qemu-matrix/<board>-<release>-<config>/bed.log.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -48,7 +49,20 @@ def cell(results, name):
     return '-'
 
 
-def run_one(name, release, root, conf, flags, rows):
+STACK = re.compile(r'\[mempool stack\][^\n]*waiter used (\d+), freer used (\d+)')
+
+
+def stack_figures(out):
+    """(waiter, freer) bytes of components.mempool.stack in a run's console, or None."""
+    try:
+        with open(os.path.join(REPO, out, 'console.log'), 'rb') as f:
+            m = STACK.search(f.read().decode('utf-8', 'replace'))
+    except OSError:
+        return None
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def run_one(name, release, root, conf, flags, rows, stacks):
     """One bed run; appends its row, returns (passed, failed)."""
     out = os.path.join('target', 'qemu-matrix', '%s-%s-%s' % (name, release, conf))
     os.makedirs(os.path.join(REPO, out), exist_ok=True)
@@ -75,6 +89,9 @@ def run_one(name, release, root, conf, flags, rows):
         size = summary.get('kernel_mempool_size' if conf == 'kernel-mempool' else 'lib_size')
         if rc != 0 and fl == 0:
             fl = 1
+    stack = stack_figures(out)
+    if stack:
+        stacks[(name, release, conf)] = stack
     utest = [(n, ok) for n, ok in results if n.startswith('utest ')]
     ut = '%d/%d' % (sum(ok for _, ok in utest), len(utest)) if utest else '-'
     if any(n == 'utest_run' and not ok for n, ok in results):
@@ -88,6 +105,7 @@ def run_one(name, release, root, conf, flags, rows):
                  # kernel-mempool rows: the kernel's own src/mempool.o in that image
                  '%s%d B' % ('C ' if kernel else '', size[0]) if size else '-',
                  '%s%d B' % ('C ' if kernel else '', size[1]) if size else '-',
+                 '%d/%d' % stack if stack else '-',
                  '%d/%d' % (p, p + fl)])
     print('[qemu-matrix]   %s in %.0f s: %d passed, %d failed (log %s)'
           % ('ok' if fl == 0 else 'FAILED', time.time() - t0, p, fl,
@@ -111,6 +129,7 @@ def main():
               % (' '.join(unknown), ' '.join(sorted(qemu_test.BSPS))), file=sys.stderr)
         return 2
     rows = []
+    stacks = {}
     passed = failed = 0
     for name in names:
         board = qemu_test.BSPS[name]
@@ -124,21 +143,31 @@ def main():
                 print('[qemu-matrix] %s: RT-Thread %s (%s) has no bsp/%s: not run'
                       % (name, release, root, name), flush=True)
                 rows.append([name, release, '-', '-', 'no such BSP in the tree', '-', '-', '-',
-                             '-', '-', '-'])
+                             '-', '-', '-', '-'])
                 continue
             for conf, flags in configs(board):
-                p, fl = run_one(name, release, root, conf, flags, rows)
+                p, fl = run_one(name, release, root, conf, flags, rows, stacks)
                 passed += p
                 failed += fl
 
     head = ['board', 'release', 'configuration', 'Rust target', 'sample', 'list mempool', 'utest',
-            'symbols', 'pool flash', 'pool RAM', 'checks']
+            'symbols', 'pool flash', 'pool RAM', 'stack w/f', 'checks']
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     line = lambda r: '| ' + ' | '.join(c.ljust(w) for c, w in zip(r, widths)) + ' |'
     print(line(head))
     print('|' + '|'.join('-' * (w + 2) for w in widths) + '|')
     for r in rows:
         print(line(r))
+    # The library's one-core stack beside the kernel's own pool's on the same board and release
+    # (components.mempool.stack: a free waking a higher-priority waiter; issue #12's goal).
+    for (name, release, conf), (waiter, freer) in sorted(stacks.items()):
+        c = stacks.get((name, release, 'kernel-mempool'))
+        if conf != 'up' or c is None:
+            continue
+        print('[qemu-matrix] stack[%s,%s,up]: waiter %d freer %d bytes, the C pool %d %d: %s'
+              % (name, release, waiter, freer, c[0], c[1],
+                 'no deeper' if waiter <= c[0] and freer <= c[1] else 'deeper by %d/%d'
+                 % (waiter - c[0], freer - c[1])), flush=True)
     print('%d passed, %d failed' % (passed, failed), flush=True)
     return 0 if failed == 0 else 1
 
