@@ -25,7 +25,8 @@
 //! The registry keeps the kernel's own lock even on one core: that bookkeeping (a critical
 //! section) is what stops the kernel's timer calls under it from rescheduling at their own
 //! spin unlock on 5.2 (tried: masking interrupts alone there lost the stress and timeout
-//! cases).
+//! cases). Since that lock masks interrupts on the only CPU too, a pool found under it
+//! ([`Registry::lock_pool`]) is not masked a second time there ([`PoolGuard::nested_in`]).
 //!
 //! # Locks, and the order they nest in
 //!
