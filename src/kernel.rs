@@ -314,9 +314,9 @@ impl Drop for Registry {
 static MEMPOOL_CONTAINER: AtomicPtr<sys::rt_object_information> =
     AtomicPtr::new(core::ptr::null_mut());
 
-///
-/// A call of its own: inlined, the compiler keeps the static's address in a register across
-/// the whole blocking loop (a saved register more in the frame that sleeps).
+/// [`MEMPOOL_CONTAINER`], looked up on first use. A call of its own: inlined, the compiler
+/// keeps the static's address in a register across the whole blocking loop (a saved register
+/// more in the frame that sleeps).
 #[inline(never)]
 fn mempool_container() -> Option<NonNull<sys::rt_object_information>> {
     if let Some(info) = NonNull::new(MEMPOOL_CONTAINER.load(Ordering::Relaxed)) {
@@ -832,10 +832,7 @@ pub unsafe fn heap_free(memory: *mut u8) {
 ///
 /// # Invariants
 ///
-/// `thread` is the thread that made this value and is running it. (A copy keeps it: a
-/// `Waiter` is not `Send`, so every copy stays with that thread. It is `Copy` so that the
-/// blocking path passes it in a register, not through memory in the frame that sleeps.)
-#[derive(Clone, Copy)]
+/// `thread` is the thread that made this value and is running it.
 pub struct Waiter {
     thread: *mut rt_thread,
 }
