@@ -547,11 +547,8 @@ pub unsafe extern "C" fn rt_mp_alloc(mp: *mut rt_mempool, time: rt_int32_t) -> *
 fn wait_for_block(mp: *mut rt_mempool, time: rt_int32_t) -> *mut c_void {
     const F: &CStr = c"rt_mp_alloc";
     // Asked outside any lock: on SMP the pool's spinlock itself locks the scheduler, which
-    // would look like the caller's doing.
+    // would look like the caller's doing. (It also asks that the caller is a thread.)
     if !kernel::may_block() {
-        return refuse_null(F, Misuse::CannotWait);
-    }
-    if Waiter::current().is_none() {
         return refuse_null(F, Misuse::CannotWait);
     }
     let mut remaining = time;

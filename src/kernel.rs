@@ -451,7 +451,7 @@ pub fn find_locked_pool(mp: *mut rt_mempool) -> Option<LockedPool> {
 /// the caller's contract of the C API vouches for it, or the registry it was found in, held
 /// with it ([`LockedPool`]).
 pub struct PoolGuard<'r> {
-    mp: core::ptr::NonNull<rt_mempool>,
+    mp: NonNull<rt_mempool>,
     level: rt_base_t,
     _registry: PhantomData<&'r Registry>,
 }
@@ -483,19 +483,36 @@ impl<'r> PoolGuard<'r> {
     /// initialised, valid for `'r`.
     #[inline(always)]
     pub unsafe fn lock(mp: *mut rt_mempool) -> Option<PoolGuard<'r>> {
-        let nonnull = core::ptr::NonNull::new(mp)?;
+        let nonnull = NonNull::new(mp)?;
         // SAFETY: guaranteed by the caller.
         let level = unsafe { lock_pool_raw(mp) };
-        // SAFETY: readable (caller); read under the lock, so it cannot change meanwhile.
-        let live = unsafe { is_mempool(mp) && (*mp).block_total_count != 0 };
-        if !live {
+        // SAFETY: readable (caller), its lock taken just above with this level.
+        let guard = unsafe { Self::if_live(nonnull, level) };
+        if guard.is_none() {
             // SAFETY: taken just above with this level.
             unsafe { unlock_pool_raw(mp, level) };
+        }
+        guard
+    }
+
+    /// The guard of `mp`, whose lock is held, if it is a live pool.
+    ///
+    /// # Safety
+    ///
+    /// `mp` must be readable and aligned, valid for `'r`, and its pool lock held with `level`
+    /// to restore (or, with [`PoolGuard::nested_in`]'s contract, by the registry's lock).
+    #[inline(always)]
+    unsafe fn if_live(mp: NonNull<rt_mempool>, level: rt_base_t) -> Option<PoolGuard<'r>> {
+        // SAFETY: readable (caller); read under the lock, so it cannot change meanwhile.
+        let live = unsafe { is_mempool(mp.as_ptr()) && (*mp.as_ptr()).block_total_count != 0 };
+        // Not `then_some`: it would build the guard eagerly, and dropping the unused one
+        // would release a lock this function does not own.
+        if !live {
             return None;
         }
-        // INVARIANT: locked, and live as just checked.
+        // INVARIANT: locked (caller), and live as just checked.
         Some(PoolGuard {
-            mp: nonnull,
+            mp,
             level,
             _registry: PhantomData,
         })
@@ -516,20 +533,10 @@ impl<'r> PoolGuard<'r> {
     #[inline(always)]
     unsafe fn nested_in(mp: *mut rt_mempool, registry: &Registry) -> Option<PoolGuard<'r>> {
         let _ = registry;
-        let nonnull = core::ptr::NonNull::new(mp)?;
-        // SAFETY: readable (caller); interrupts are masked on the only CPU (the registry's
-        // lock), so it cannot change meanwhile.
-        let live = unsafe { is_mempool(mp) && (*mp).block_total_count != 0 };
-        if !live {
-            return None;
-        }
-        // INVARIANT: the registry's lock, held for the guard's lifetime (caller), excludes
-        // every other user of the pool on one CPU; live as just checked.
-        Some(PoolGuard {
-            mp: nonnull,
-            level: 0,
-            _registry: PhantomData,
-        })
+        // SAFETY: readable (caller); the registry's lock, held for the guard's lifetime
+        // (caller), masks interrupts on the only CPU and so excludes every other user of the
+        // pool; no level of its own (never dropped, caller).
+        unsafe { Self::if_live(NonNull::new(mp)?, 0) }
     }
 
     /// The pool's address (for headers and hooks; not to be dereferenced).
