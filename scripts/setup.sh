@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what `make test` / `make demo` need and is missing, saying what it does.
 # Usage: scripts/setup.sh [host|qemu [BOARD...|all]]   (qemu adds what the RT-Thread test bed
-# needs: scons, gdb-multiarch for `make bench-trace`, and each board's toolchain and emulator as scripts/boards/ lists them; the
-# default board is qemu-vexpress-a9)
+# needs: scons, gdb-multiarch for `make bench-trace`, and each board's toolchain and emulator
+# as scripts/boards/ lists them; the default board is qemu-vexpress-a9)
 set -euo pipefail
 want=${1:-host}
 shift || true

@@ -17,7 +17,7 @@ function (symbols from the image's own symbol table):
 qemu's gdb stub steps with interrupts and timers masked, so no tick lands in a trace.
 Arm boards only (A32 and Thumb-2: the arguments are read from r0-r2). `make bench-trace`.
 
-  python3 scripts/trace_path.py --bsp qemu-vexpress-a9 --variant release --path pair --impl rust
+  python3 scripts/trace_path.py --bsp qemu-vexpress-a9 --variant rust-s-release --path pair --impl rust
 """
 import argparse
 import bisect
@@ -52,9 +52,6 @@ out = open(%(out)r, "w")
 def pc():
     return int(gdb.parse_and_eval("$pc")) & 0xffffffff
 
-def reg(n):
-    return int(gdb.parse_and_eval("$r%%d" %% n)) & 0xffffffff
-
 def step(limit, stop):
     seen = []
     for _ in range(limit):
@@ -73,13 +70,8 @@ if PATH == "pair":
     gdb.execute("break *%%d" %% ALLOC)
     gdb.execute("continue")          # the first call of alloc in the loop
     gdb.execute("delete")
-    entries = [0]
-    def stop(p, seen):
-        if p == ALLOC:
-            entries[0] += 1
-        return entries[0] == 2       # one iteration stepped, then the second one
-    first, ok1 = step(5000, stop)
-    entries[0] = 0
+    # the first iteration stepped and dropped, the second one kept
+    _, ok1 = step(5000, lambda p, s: p == ALLOC)
     second, ok2 = step(5000, lambda p, s: p == ALLOC)
     trace = [ALLOC] + second[:-1]
     ok = ok1 and ok2
@@ -137,7 +129,8 @@ def free_port():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--bsp', default='qemu-vexpress-a9')
-    ap.add_argument('--variant', default='release', help='folder under target/qemu-bench/<bsp>/')
+    ap.add_argument('--variant', default='rust-s-release',
+                    help='folder under target/qemu-bench/<bsp>/')
     ap.add_argument('--path', choices=('pair', 'handoff', 'init'), default='pair')
     ap.add_argument('--impl', default='rust', help='rust, c-O0, c-O2 or c-Os')
     ap.add_argument('--timeout', type=float, default=300)
